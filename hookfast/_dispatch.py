@@ -1,0 +1,76 @@
+"""The one place that chooses the dispatch backend: compiled ``_dispatch_c`` or pure-Python ``_dispatch_py``.
+
+``HOOKFAST_NO_EXTENSIONS`` (any non-empty value) forces pure Python. ``HOOKFAST_REQUIRE_EXTENSION``
+(any non-empty value) makes a missing or broken compiled module an import error instead of a silent
+fallback, which is what CI and wheel tests set.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from hookfast import _dispatch_py
+
+__all__ = ["BACKEND", "available", "backend", "current", "use"]
+
+_NO_EXTENSIONS = bool(os.environ.get("HOOKFAST_NO_EXTENSIONS"))
+_REQUIRE_EXTENSION = bool(os.environ.get("HOOKFAST_REQUIRE_EXTENSION"))
+
+_compiled: ModuleType | None = None
+_compiled_error: BaseException | None = None
+
+if TYPE_CHECKING:
+    backend: ModuleType = _dispatch_py
+elif _NO_EXTENSIONS or platform.python_implementation() != "CPython":
+    if _REQUIRE_EXTENSION:
+        raise ImportError(
+            "hookfast: HOOKFAST_REQUIRE_EXTENSION is set, but HOOKFAST_NO_EXTENSIONS (or a non-CPython "
+            "interpreter) forbids the compiled backend; unset one of them"
+        )
+    backend = _dispatch_py
+else:
+    try:
+        from hookfast import _dispatch_c as _compiled
+    except ImportError as error:
+        if _REQUIRE_EXTENSION:
+            raise ImportError(
+                "hookfast: HOOKFAST_REQUIRE_EXTENSION is set, but the compiled backend hookfast._dispatch_c "
+                f"cannot be imported ({error}); reinstall hookfast from a wheel, or build it with a C compiler "
+                "and Cython available"
+            ) from error
+        _compiled_error = error
+        backend = _dispatch_py
+    else:
+        backend = _compiled
+
+#: ``"cython"`` or ``"python"``: the backend chosen at import time.
+BACKEND: str = backend.BACKEND
+
+#: The backend that slots registered from now on use; tests switch it with :func:`use`.
+current: ModuleType = backend
+
+
+def available() -> dict[str, ModuleType]:
+    """The importable backends by name (the compiled one only if it was built and not forbidden)."""
+    backends = {"python": _dispatch_py}
+    if _compiled is not None:
+        backends["cython"] = _compiled
+    return backends
+
+
+def use(name: str) -> ModuleType:
+    """Make slots registered from now on use backend ``name``; returns the previous backend.
+
+    Internal, for the test suite: slots already registered keep the backend they were built with.
+    """
+    global current
+    backends = available()
+    if name not in backends:
+        reason = f" ({_compiled_error})" if _compiled_error is not None else ""
+        raise ValueError(f"hookfast backend {name!r} is not available{reason}; available: {sorted(backends)}")
+    previous = current
+    current = backends[name]
+    return previous

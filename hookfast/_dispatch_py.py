@@ -1,0 +1,347 @@
+"""The hot path in pure Python: calling a slot's active hooks around its original method.
+
+This module is the readable specification of a slot call; ``_dispatch_c.pyx`` is its compiled twin
+and keeps the same names in the same order. Everything that is not on the call path (registration,
+states, ordering across the MRO, error messages) lives in the thin layer and is shared by both.
+
+Interface used by the thin layer (``_registry``):
+
+- ``HookCall(hook, callback, method_name)``: one active hook of one slot, ready to call.
+- ``Dispatcher(slot)``: the call machinery of one slot declaration; ``dispatcher.hooks`` is the
+  tuple of ``HookCall`` the next call runs (the registry replaces it whenever it changes), and
+  ``dispatcher.callable`` is the object the registry installs in the owner class while that tuple is
+  not empty.
+- ``collect(entries)``: order ``(priority, depth, position, HookCall)`` entries into that tuple.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Generator
+from contextlib import AbstractContextManager
+from typing import Any, Callable
+
+from hookfast import logs
+from hookfast.exceptions import diagnose_hook_call
+
+__all__ = ["BACKEND", "Dispatcher", "HookCall", "collect"]
+
+BACKEND = "python"
+
+# What a hook returned, by type: decides whether it is ignored, replaces the result, or is entered.
+RESULT_NONE = 0
+RESULT_VALUE = 1
+RESULT_GENERATOR = 2
+RESULT_CONTEXT = 3
+
+# Slot kinds, as the registry names them.
+KIND_METHOD = "method"
+KIND_CLASSMETHOD = "classmethod"
+KIND_STATICMETHOD = "staticmethod"
+
+_RESULT_KIND_CACHE_SIZE = 1024
+_result_kinds: dict[type, int] = {}
+
+
+def result_kind(result: Any) -> int:
+    """Classify a hook's non-``None`` return value, as onETL does, with one dict look-up per call."""
+    result_type = type(result)
+    kind = _result_kinds.get(result_type)
+    if kind is None:
+        # isinstance() against these ABCs walks their registries and subclass hooks: do it once
+        # per type. The cache is bounded so that types created on the fly cannot pile up.
+        if isinstance(result, Generator):
+            kind = RESULT_GENERATOR
+        elif isinstance(result, AbstractContextManager):
+            kind = RESULT_CONTEXT
+        else:
+            kind = RESULT_VALUE
+        if len(_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
+            _result_kinds.clear()
+        _result_kinds[result_type] = kind
+    return kind
+
+
+class HookCall:
+    """One hook of one slot, with what calling it needs, prepared when the slot's hooks change."""
+
+    __slots__ = ("callback", "hook", "method_name")
+
+    def __init__(self, hook: Any, callback: Callable[..., Any], method_name: str | None) -> None:
+        self.hook = hook
+        self.callback = callback
+        #: the slot's name if the callback declares a ``method_name`` parameter, else None
+        self.method_name = method_name
+
+
+class GeneratorContext:
+    """Drives a generator returned by a hook like ``contextlib.contextmanager`` does.
+
+    The code before the first ``yield`` runs on entry; ``process_result`` sends the method's result
+    into that ``yield``; exit advances the generator to its end, or throws the pending exception in.
+    """
+
+    __slots__ = ("first_value", "generator")
+
+    def __init__(self, generator: Generator[Any, Any, Any]) -> None:
+        self.generator = generator
+        self.first_value: Any = None
+
+    def enter(self) -> None:
+        try:
+            self.first_value = self.generator.send(None)
+        except StopIteration:
+            pass
+
+    def process_result(self, result: Any) -> Any:
+        try:
+            return self.generator.send(result)
+        except StopIteration:
+            # `yield value` alone: the value yielded on entry replaces the result
+            return self.first_value
+
+    def exit(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> bool:
+        # A copy of contextlib._GeneratorContextManager.__exit__ (3.12), as onETL 0.17 uses.
+        generator = self.generator
+        if exc is None:
+            try:
+                next(generator)
+            except StopIteration:
+                return False
+            try:
+                raise RuntimeError("generator didn't stop")
+            finally:
+                generator.close()
+        try:
+            generator.throw(exc)
+        except StopIteration as stop:
+            return stop is not exc
+        except RuntimeError as error:
+            if error is exc:
+                error.__traceback__ = traceback
+                return False
+            if isinstance(exc, StopIteration) and error.__cause__ is exc:
+                exc.__traceback__ = traceback
+                return False
+            raise
+        except BaseException as error:
+            if error is not exc:
+                raise
+            error.__traceback__ = traceback
+            return False
+        try:
+            raise RuntimeError("generator didn't stop after throw()")
+        finally:
+            generator.close()
+
+
+def _exit_context(context: Any, exc: BaseException | None) -> bool:
+    if type(context) is GeneratorContext:
+        if exc is None:
+            return context.exit(None, None, None)
+        return context.exit(type(exc), exc, exc.__traceback__)
+    exit_method = type(context).__exit__
+    if exc is None:
+        return bool(exit_method(context, None, None, None))
+    return bool(exit_method(context, type(exc), exc, exc.__traceback__))
+
+
+def _fix_exception_context(new_exc: BaseException, old_exc: BaseException | None, frame_exc: Any) -> None:
+    # As in contextlib.ExitStack: make the chain look as if the contexts were nested `with`s.
+    while True:
+        exc_context = new_exc.__context__
+        if exc_context is None or exc_context is old_exc:
+            return
+        if exc_context is frame_exc:
+            break
+        new_exc = exc_context
+    new_exc.__context__ = old_exc
+
+
+def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool:
+    """Exit the entered contexts in reverse order with ``contextlib.ExitStack``'s rules.
+
+    Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
+    an exit raised last; returns False if ``exc`` must be re-raised by the caller.
+    """
+    frame_exc = sys.exc_info()[1]
+    received = exc is not None
+    suppressed = False
+    pending_raise = False
+    for _, context in reversed(contexts):
+        try:
+            if _exit_context(context, exc):
+                suppressed = True
+                pending_raise = False
+                exc = None
+        except BaseException as new_exc:
+            _fix_exception_context(new_exc, exc, frame_exc)
+            pending_raise = True
+            exc = new_exc
+    if pending_raise:
+        assert exc is not None
+        fixed_context = exc.__context__
+        try:
+            raise exc
+        except BaseException:
+            exc.__context__ = fixed_context
+            raise
+    return received and suppressed
+
+
+def _call_hook(dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    try:
+        if hook_call.method_name is None:
+            return hook_call.callback(*args, **kwargs)
+        return hook_call.callback(*args, method_name=hook_call.method_name, **kwargs)
+    except Exception as exc:
+        signature_error = None
+        if isinstance(exc, TypeError):
+            signature_error = diagnose_hook_call(
+                dispatcher.function, hook_call.callback, hook_call.method_name, args, kwargs
+            )
+        if signature_error is None:
+            logs.log_hook_error(hook_call.hook)
+            raise
+        raise signature_error from signature_error.__cause__
+
+
+def _process_result(hook_call: HookCall, context: Any, result: Any, tracing: bool, indent: int) -> Any:
+    if type(context) is GeneratorContext:
+        process_result = context.process_result
+    else:
+        process_result = getattr(context, "process_result", None)
+        if process_result is None:
+            return result
+    if tracing:
+        logs.trace_process_result(indent, hook_call.hook)
+    try:
+        new_result = process_result(result)
+    except Exception:
+        logs.log_process_result_error(hook_call.hook)
+        raise
+    if new_result is None:
+        return result
+    if tracing:
+        logs.trace_result_modified(indent, result)
+    return new_result
+
+
+def call_with_hooks(
+    dispatcher: Dispatcher, hooks: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Run one slot call: hooks in order, the original method, result chaining, unwinding."""
+    tracing = logs.notice_enabled()
+    count = len(hooks)
+    if tracing:
+        logs.trace_hooks_count(dispatcher.slot, count)
+    contexts: list[tuple[HookCall, Any]] | None = None
+    replaced_by: HookCall | None = None
+    replacement: Any = None
+    indent = 0
+    try:
+        for number, hook_call in enumerate(hooks, 1):
+            if tracing:
+                logs.trace_calling_hook(hook_call.hook, indent, number, count)
+            value = _call_hook(dispatcher, hook_call, args, kwargs)
+            if value is None:
+                if tracing:
+                    logs.trace_hook_result(indent, RESULT_NONE)
+                continue
+            kind = result_kind(value)
+            if tracing:
+                logs.trace_hook_result(indent, kind)
+            if kind == RESULT_VALUE:
+                replaced_by = hook_call
+                replacement = value
+                continue
+            if kind == RESULT_GENERATOR:
+                context: Any = GeneratorContext(value)
+                context.enter()
+            else:
+                context = value
+                context_type = type(value)
+                enter = context_type.__enter__
+                context_type.__exit__  # noqa: B018 - as ExitStack: no __exit__, no entering
+                enter(value)
+            if contexts is None:
+                contexts = []
+            contexts.append((hook_call, context))
+            indent += 2
+        if tracing:
+            logs.trace_calling_original(dispatcher.slot, indent)
+        result = dispatcher.function(*args, **kwargs)
+        if tracing:
+            logs.trace_original_result(indent, result)
+        if replaced_by is not None:
+            if tracing:
+                logs.trace_result_replaced(result, replaced_by.hook)
+            result = replacement
+        if contexts is not None:
+            indent = 0
+            for hook_call, context in contexts:
+                result = _process_result(hook_call, context, result, tracing, indent)
+                indent += 2
+    except BaseException as exc:
+        if contexts is None or not unwind(contexts, exc):
+            raise
+        return None  # a context suppressed the exception, as a `with` block would
+    if contexts is not None:
+        unwind(contexts, None)
+    return result
+
+
+class Dispatcher:
+    """Call machinery of one slot declaration (see the module docstring)."""
+
+    __slots__ = ("callable", "function", "hooks", "kind", "name", "slot")
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+        self.function: Callable[..., Any] = slot.function
+        self.name: str = slot.name
+        self.kind: str = slot.kind
+        self.hooks: tuple[HookCall, ...] = ()
+        self.callable: Callable[..., Any] = self._make_callable()
+
+    def is_delegated(self, receiver: Any) -> bool:
+        """True if this call is a parent slot reached by ``super()`` from an overriding slot.
+
+        The receiver's class then resolves the name to another registered slot declaration. No
+        call stack is kept, so this holds per thread and per task by construction.
+        """
+        owner = receiver if self.kind == KIND_CLASSMETHOD else type(receiver)
+        found = getattr(owner, self.name, None)
+        if found is self.callable or found is self.function:
+            return False
+        found = getattr(found, "__func__", found)
+        if found is self.callable or found is self.function:
+            return False
+        declaration = getattr(found, "__hooks__", None)
+        return type(declaration) is type(self.slot) and declaration.owner is not None
+
+    def _make_callable(self) -> Callable[..., Any]:
+        function = self.function
+        detect_super = self.kind != KIND_STATICMETHOD
+        dispatcher = self
+
+        def slot_dispatcher(*args: Any, **kwargs: Any) -> Any:
+            hooks = dispatcher.hooks
+            if not hooks:
+                return function(*args, **kwargs)
+            if detect_super and args and dispatcher.is_delegated(args[0]):
+                if logs.notice_enabled():
+                    logs.trace_super_call(dispatcher.slot)
+                return function(*args, **kwargs)
+            return call_with_hooks(dispatcher, hooks, args, kwargs)
+
+        # name, docstring, signature (via __wrapped__) and the slot's attributes (bind, __hooks__, ...)
+        functools.update_wrapper(slot_dispatcher, function)
+        return slot_dispatcher
+
+
+def collect(entries: list[tuple[int, int, int, HookCall]]) -> tuple[HookCall, ...]:
+    """Order hooks by (priority, depth of their class in the MRO, registration order)."""
+    entries.sort(key=lambda entry: entry[:3])
+    return tuple(entry[3] for entry in entries)

@@ -1,0 +1,210 @@
+"""``@hook``, :class:`Hook` and :class:`HookPriority` (the path mirrors ``onetl.hooks.hook``)."""
+
+from __future__ import annotations
+
+import contextlib
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, TypeVar, overload
+
+from hookfast import _registry
+from hookfast.logs import NOTICE, display_name, hook_logger
+
+if TYPE_CHECKING:
+    from hookfast.slot import SlotDeclaration
+
+__all__ = ["Hook", "HookPriority", "hook"]
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class HookPriority(int, Enum):
+    """Order of hooks within one slot call; hooks of equal priority run in class, then bind order."""
+
+    FIRST = -1
+    "Runs before every NORMAL and LAST hook."
+    NORMAL = 0
+    "The default: after FIRST hooks, before LAST hooks."
+    LAST = 1
+    "Runs after every FIRST and NORMAL hook; its returned value wins the result replacement."
+
+    def __str__(self) -> str:
+        # Python 3.11 changed str() of int-mixin enums; logs must read 'HookPriority.NORMAL' everywhere.
+        return f"{type(self).__name__}.{self.name}"
+
+
+def _to_priority(priority: Any, callback: Any) -> HookPriority:
+    try:
+        return HookPriority(priority)
+    except ValueError:
+        raise ValueError(
+            f"{priority!r} is not a valid HookPriority for hook {display_name(callback)!r}: "
+            "use HookPriority.FIRST, HookPriority.NORMAL or HookPriority.LAST (or -1, 0, 1)"
+        ) from None
+
+
+_WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__")
+
+
+class Hook(Generic[T]):
+    """A callback bound (or ready to be bound) to slots, with its own on/off state and priority.
+
+    Calling the hook calls the callback. The hook carries the callback's ``__name__``,
+    ``__qualname__``, ``__module__``, ``__doc__`` and ``__wrapped__``. Unlike onETL's dataclass, a hook
+    compares and hashes by identity, so hooks can be kept in sets.
+
+    Args:
+        callback: a function, a generator function, a context-manager class or any callable.
+        enabled: whether the hook runs; see :meth:`enable`, :meth:`disable`, :meth:`skip`.
+        priority: a :class:`HookPriority` or its value.
+    """
+
+    def __init__(
+        self, callback: Callable[..., T], enabled: bool = True, priority: HookPriority | int = HookPriority.NORMAL
+    ) -> None:
+        if isinstance(callback, Hook):
+            raise TypeError(
+                f"@hook decorator can be applied only once: {display_name(callback)!r} is already a Hook"
+            )
+        if not callable(callback):
+            raise TypeError(f"@hook needs a callable (function, generator function or class), got {callback!r}")
+        self._callback = callback
+        self._priority = _to_priority(priority, callback)
+        self._enabled = bool(enabled)
+        #: slot declarations this hook is bound to, in bind order (with repeats)
+        self._slots: list[SlotDeclaration] = []
+        self._wants_method_name: bool | None = None
+        for attribute in _WRAPPER_ASSIGNMENTS:
+            try:
+                value = getattr(callback, attribute)
+            except AttributeError:
+                continue
+            setattr(self, attribute, value)
+        if not isinstance(callback, type):
+            # as functools.wraps, but a class's namespace (methods, fields) is not copied onto the hook
+            for key, value in getattr(callback, "__dict__", {}).items():
+                if key not in self.__dict__ and key not in ("callback", "enabled", "priority"):
+                    self.__dict__[key] = value
+        self.__wrapped__ = callback
+
+    @property
+    def callback(self) -> Callable[..., T]:
+        """The wrapped callable."""
+        return self._callback
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the hook-level switch is on. Assigning to it is the same as :meth:`enable`/:meth:`disable`."""
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        _registry.set_hook_enabled(self, bool(value))
+
+    @property
+    def priority(self) -> HookPriority:
+        """The hook's priority; assigning re-orders every slot the hook is bound to."""
+        return self._priority
+
+    @priority.setter
+    def priority(self, value: HookPriority | int) -> None:
+        _registry.set_hook_priority(self, _to_priority(value, self._callback))
+
+    @property
+    def slots(self) -> tuple[Any, ...]:
+        """The slots this hook is bound to, as ``Cls.method`` objects, in bind order."""
+        return tuple(declaration.slot_object for declaration in dict.fromkeys(self._slots))
+
+    def wants_method_name(self) -> bool:
+        """Whether the callback declares a parameter named ``method_name`` (inspected once)."""
+        if self._wants_method_name is None:
+            import inspect
+
+            try:
+                parameters = inspect.signature(self._callback).parameters
+            except (TypeError, ValueError):
+                parameters = {}  # type: ignore[assignment]
+            self._wants_method_name = "method_name" in parameters
+        return self._wants_method_name
+
+    def enable(self) -> None:
+        """Turn the hook on (level 4). Never resumes another level."""
+        if self._enabled:
+            hook_logger.log(NOTICE, "|Hooks| Hook '%s' already enabled", display_name(self._callback))
+        else:
+            hook_logger.log(NOTICE, "|Hooks| Enable hook '%s'", display_name(self._callback))
+            _registry.set_hook_enabled(self, True)
+
+    def disable(self) -> None:
+        """Turn the hook off (level 4) for every slot it is bound to."""
+        if self._enabled:
+            hook_logger.log(NOTICE, "|Hooks| Disable hook '%s'", display_name(self._callback))
+            _registry.set_hook_enabled(self, False)
+        else:
+            hook_logger.log(NOTICE, "|Hooks| Hook '%s' already disabled", display_name(self._callback))
+
+    @contextlib.contextmanager
+    def skip(self) -> Iterator[None]:
+        """Disable the hook inside a ``with`` block or a decorated function (``@h.skip()``).
+
+        Does nothing if the hook is already disabled; otherwise re-enables it on exit, also when
+        the block raises.
+        """
+        if not self._enabled:
+            hook_logger.log(NOTICE, "|Hooks| Hook '%s' already disabled, nothing to skip", display_name(self._callback))
+            yield
+            return
+        hook_logger.log(NOTICE, "|Hooks| Skipping hook '%s' ...", display_name(self._callback))
+        _registry.set_hook_enabled(self, False)
+        try:
+            yield
+        finally:
+            hook_logger.log(NOTICE, "|Hooks| Restoring hook '%s' ...", display_name(self._callback))
+            _registry.set_hook_enabled(self, True)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> T:
+        return self._callback(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Hook(callback={self._callback!r}, enabled={self._enabled!r}, priority={self._priority!r})"
+
+
+@overload
+def hook(callback: F, *, enabled: bool = ..., priority: HookPriority | int = ...) -> Hook[Any]: ...
+
+
+@overload
+def hook(
+    callback: None = None, *, enabled: bool = ..., priority: HookPriority | int = ...
+) -> Callable[[Callable[..., T]], Hook[T]]: ...
+
+
+def hook(
+    callback: Callable[..., T] | None = None,
+    *,
+    enabled: bool = True,
+    priority: HookPriority | int = HookPriority.NORMAL,
+) -> Hook[T] | Callable[[Callable[..., T]], Hook[T]]:
+    """Turn a function, generator function or context-manager class into a :class:`Hook`.
+
+    Usable bare (``@hook``) or with options (``@hook(priority=HookPriority.FIRST, enabled=False)``).
+
+    Args:
+        callback: the callable to wrap; omitted when options are given.
+        enabled: initial state of the hook-level switch.
+        priority: :class:`HookPriority` member or its int value.
+
+    Returns:
+        The hook, or a decorator that makes one.
+
+    Raises:
+        TypeError: ``callback`` is already a hook, or is not callable.
+        ValueError: ``priority`` is not a valid :class:`HookPriority`.
+    """
+
+    def decorate(function: Callable[..., T]) -> Hook[T]:
+        return Hook(function, enabled=enabled, priority=priority)
+
+    if callback is None:
+        return decorate
+    return decorate(callback)

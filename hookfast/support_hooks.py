@@ -1,0 +1,74 @@
+"""``@support_hooks`` and the class level of enable/disable (the path mirrors ``onetl.hooks.support_hooks``)."""
+
+from __future__ import annotations
+
+import contextlib
+from functools import partial
+from typing import Any, Iterator, TypeVar
+
+from hookfast import _registry
+
+__all__ = ["resume_hooks", "skip_hooks", "support_hooks", "suspend_hooks"]
+
+C = TypeVar("C", bound=type)
+
+
+def suspend_hooks(cls: type) -> None:
+    """Suspend every slot visible on ``cls``, declared or inherited (class level)."""
+    for declaration in _registry.visible_declarations(cls):
+        declaration.suspend_hooks()
+
+
+def resume_hooks(cls: type) -> None:
+    """Resume every slot visible on ``cls``; never resumes another level."""
+    for declaration in _registry.visible_declarations(cls):
+        declaration.resume_hooks()
+
+
+@contextlib.contextmanager
+def skip_hooks(cls: type) -> Iterator[None]:
+    """Suspend every slot visible on ``cls`` inside a ``with`` block or a decorated function.
+
+    Slots already suspended stay as they are; the others are resumed on exit, also on error.
+    """
+    with contextlib.ExitStack() as stack:
+        for declaration in _registry.visible_declarations(cls):
+            stack.enter_context(declaration.skip_hooks())
+        yield
+
+
+def support_hooks(cls: C) -> C:
+    """Make every ``@slot`` method declared in ``cls`` dispatch to its hooks.
+
+    Adds ``cls.suspend_hooks()``, ``cls.resume_hooks()`` and ``cls.skip_hooks()``. Applying it twice
+    is harmless.
+
+    Raises:
+        SyntaxError: ``cls`` declares no ``@slot`` method of its own.
+        TypeError: a slot method of another class was assigned into ``cls``.
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"@support_hooks decorates classes, got {cls!r}")
+    found = [
+        (name, value, declaration)
+        for name, value in list(vars(cls).items())
+        if (declaration := _registry.declaration_of(value)) is not None
+    ]
+    if not found:
+        raise SyntaxError(
+            "@support_hooks can be used only with @slot decorator on some of class methods: "
+            f"class {cls.__qualname__!r} declares none (inherited slots need no @support_hooks)"
+        )
+    registered: list[Any] = []
+    try:
+        for name, value, declaration in found:
+            if _registry.register(cls, name, value, declaration):
+                registered.append(declaration)
+    except BaseException:
+        for declaration in registered:
+            _registry.unregister(declaration)
+        raise
+    cls.skip_hooks = partial(skip_hooks, cls)  # type: ignore[attr-defined]
+    cls.suspend_hooks = partial(suspend_hooks, cls)  # type: ignore[attr-defined]
+    cls.resume_hooks = partial(resume_hooks, cls)  # type: ignore[attr-defined]
+    return cls
