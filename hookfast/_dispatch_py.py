@@ -9,15 +9,14 @@ Interface used by the thin layer (``_registry``):
 - ``HookCall(hook, callback, method_name)``: one active hook of one slot, ready to call.
 - ``Dispatcher(slot)``: the call machinery of one slot declaration; ``dispatcher.hooks`` is the
   tuple of ``HookCall`` the next call runs (the registry replaces it whenever it changes), and
-  ``dispatcher.callable`` is the object the registry installs in the owner class while that tuple is
-  not empty.
+  ``dispatcher.active_value`` is the object the registry installs in the owner class while that
+  tuple is not empty (wrapped in ``classmethod``/``staticmethod`` like the original).
 - ``collect(entries)``: order ``(priority, depth, position, HookCall)`` entries into that tuple.
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Generator
 from contextlib import AbstractContextManager
 from typing import Any, Callable
@@ -165,7 +164,9 @@ def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool:
     Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
     an exit raised last; returns False if ``exc`` must be re-raised by the caller.
     """
-    frame_exc = sys.exc_info()[1]
+    # The exception being handled where the contexts are exited: ``exc`` itself when unwinding
+    # from an error, nothing otherwise (ExitStack reads sys.exc_info(); this avoids that call).
+    frame_exc = exc
     received = exc is not None
     suppressed = False
     pending_raise = False
@@ -262,8 +263,11 @@ def call_with_hooks(
             else:
                 context = value
                 context_type = type(value)
-                enter = context_type.__enter__
-                context_type.__exit__  # noqa: B018 - as ExitStack: no __exit__, no entering
+                enter = getattr(context_type, "__enter__", None)
+                if enter is None or getattr(context_type, "__exit__", None) is None:
+                    raise TypeError(
+                        f"'{context_type.__qualname__}' object does not support the context manager protocol"
+                    )
                 enter(value)
             if contexts is None:
                 contexts = []
@@ -295,7 +299,7 @@ def call_with_hooks(
 class Dispatcher:
     """Call machinery of one slot declaration (see the module docstring)."""
 
-    __slots__ = ("callable", "function", "hooks", "kind", "name", "slot")
+    __slots__ = ("active_value", "callable", "function", "hooks", "kind", "name", "slot")
 
     def __init__(self, slot: Any) -> None:
         self.slot = slot
@@ -304,6 +308,11 @@ class Dispatcher:
         self.kind: str = slot.kind
         self.hooks: tuple[HookCall, ...] = ()
         self.callable: Callable[..., Any] = self._make_callable()
+        self.active_value: Any = self.callable
+        if self.kind == KIND_CLASSMETHOD:
+            self.active_value = classmethod(self.callable)
+        elif self.kind == KIND_STATICMETHOD:
+            self.active_value = staticmethod(self.callable)
 
     def is_delegated(self, receiver: Any) -> bool:
         """True if this call is a parent slot reached by ``super()`` from an overriding slot.

@@ -26,6 +26,8 @@ _lock = threading.RLock()
 _globally_enabled = True
 _declarations_by_name: dict[str, weakref.WeakSet[SlotDeclaration]] = {}
 _declarations_by_class: weakref.WeakKeyDictionary[type, dict[str, SlotDeclaration]] = weakref.WeakKeyDictionary()
+#: classes stopped at the class level, with the slot declarations that stop covers
+_suspended_classes: weakref.WeakKeyDictionary[type, list[SlotDeclaration]] = weakref.WeakKeyDictionary()
 
 
 def is_globally_enabled() -> bool:
@@ -136,7 +138,7 @@ def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[HookPriorit
     assert owner is not None
     for depth, klass in enumerate(reversed(owner.__mro__)):
         own = own_declaration(klass, declaration.name)
-        if own is None or own.suspended:
+        if own is None or own.suspended or own.suspended_by:
             continue
         for position, bound in enumerate(own.hooks):
             if bound._enabled:
@@ -197,6 +199,29 @@ def set_suspended(declaration: SlotDeclaration, suspended: bool) -> None:
             return
         declaration.suspended = suspended
         refresh([declaration])
+
+
+def is_class_suspended(cls: type) -> bool:
+    return cls in _suspended_classes
+
+
+def set_class_suspended(cls: type, suspended: bool) -> None:
+    """The class level: stop (or resume) every slot visible on ``cls``, independently of the slot level."""
+    with _lock:
+        if suspended:
+            if cls in _suspended_classes:
+                return
+            covered = visible_declarations(cls)
+            _suspended_classes[cls] = covered
+            for declaration in covered:
+                declaration.suspended_by.add(cls)
+        else:
+            covered = _suspended_classes.pop(cls, None)
+            if covered is None:
+                return
+            for declaration in covered:
+                declaration.suspended_by.discard(cls)
+        refresh(covered)
 
 
 def set_globally_enabled(enabled: bool) -> None:

@@ -47,7 +47,10 @@ class SlotDeclaration:
         self.backend: ModuleType | None = None
         self.dispatcher: Any = None
         self.hooks: list[Hook[Any]] = []
+        #: the slot-level switch (level 3)
         self.suspended = False
+        #: classes whose class-level switch (level 2) covers this slot
+        self.suspended_by: set[type] = set()
 
     def attach(self, owner: type, name: str, value: Any, backend: ModuleType) -> None:
         """Called once by the registry when ``@support_hooks`` registers the slot."""
@@ -68,12 +71,7 @@ class SlotDeclaration:
         function.skip_hooks = self.skip_hooks  # type: ignore[attr-defined]
         self.backend = backend
         self.dispatcher = backend.Dispatcher(self)
-        active = self.dispatcher.callable
-        if self.kind == "classmethod":
-            active = classmethod(active)
-        elif self.kind == "staticmethod":
-            active = staticmethod(active)
-        self.active_value = active
+        self.active_value = self.dispatcher.active_value
 
     def detach(self) -> None:
         """Undo :meth:`attach` (the registry rolls back a failed ``@support_hooks``)."""
@@ -153,7 +151,7 @@ class SlotDeclaration:
     @property
     def active(self) -> list[Hook[Any]]:
         """This declaration's own enabled hooks, or none while suspended (onETL's ``HookCollection.active``)."""
-        return [] if self.suspended else [bound for bound in self.hooks if bound.enabled]
+        return [] if self.suspended or self.suspended_by else [bound for bound in self.hooks if bound.enabled]
 
     def merged_hooks(self) -> tuple[Hook[Any], ...]:
         """The hooks a call of this slot runs now, in order, across the MRO and all four levels."""

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any, Iterator, TypeVar
 
 from hookfast import _registry
+from hookfast.logs import NOTICE, slot_logger
 
 __all__ = ["resume_hooks", "skip_hooks", "support_hooks", "suspend_hooks"]
 
@@ -14,27 +15,31 @@ C = TypeVar("C", bound=type)
 
 
 def suspend_hooks(cls: type) -> None:
-    """Suspend every slot visible on ``cls``, declared or inherited (class level)."""
-    for declaration in _registry.visible_declarations(cls):
-        declaration.suspend_hooks()
+    """Stop every slot visible on ``cls``, declared or inherited (class level), until :func:`resume_hooks`."""
+    _registry.set_class_suspended(cls, True)
 
 
 def resume_hooks(cls: type) -> None:
-    """Resume every slot visible on ``cls``; never resumes another level."""
-    for declaration in _registry.visible_declarations(cls):
-        declaration.resume_hooks()
+    """Undo :func:`suspend_hooks` for ``cls``; never resumes another level."""
+    _registry.set_class_suspended(cls, False)
 
 
 @contextlib.contextmanager
 def skip_hooks(cls: type) -> Iterator[None]:
-    """Suspend every slot visible on ``cls`` inside a ``with`` block or a decorated function.
+    """Stop every slot visible on ``cls`` inside a ``with`` block or a decorated function (``@Cls.skip_hooks()``).
 
-    Slots already suspended stay as they are; the others are resumed on exit, also on error.
+    Does nothing if the class level is already stopped; otherwise resumes it on exit, also on error.
     """
-    with contextlib.ExitStack() as stack:
-        for declaration in _registry.visible_declarations(cls):
-            stack.enter_context(declaration.skip_hooks())
+    if _registry.is_class_suspended(cls):
+        slot_logger.log(NOTICE, "|Hooks| Hooks of class '%s' already disabled, nothing to skip", cls.__qualname__)
         yield
+        return
+    slot_logger.log(NOTICE, "|Hooks| Disabling hooks of class '%s'", cls.__qualname__)
+    _registry.set_class_suspended(cls, True)
+    try:
+        yield
+    finally:
+        _registry.set_class_suspended(cls, False)
 
 
 def support_hooks(cls: C) -> C:

@@ -1,0 +1,559 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: freethreading_compatible=False
+"""The hot path, compiled: calling a slot's active hooks around its original method.
+
+The twin of ``_dispatch_py.py`` (same names, same order, same behaviour); read that module for the
+specification. What differs is only how calls are made: the dispatcher is a ``cdef class`` with a
+vectorcall slot and the method-descriptor flag, so ``obj.method(...)`` reaches it without a bound
+method object or an argument tuple, and the arguments are forwarded to hooks and to the original
+method as the caller's C array.
+"""
+
+cimport cython
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_TYPE
+from cpython.dict cimport PyDict_GetItem
+
+from collections.abc import Generator
+from contextlib import AbstractContextManager
+
+from hookfast import logs
+from hookfast.exceptions import diagnose_hook_call
+
+cdef extern from "Python.h":
+    object PyMethod_New(object func, object self)
+    ctypedef PyObject* (*vectorcallfunc)(PyObject* callable, PyObject* const* args,
+                                         size_t nargsf, PyObject* kwnames)
+    Py_ssize_t PyVectorcall_NARGS(size_t nargsf)
+    object PyObject_Vectorcall(object callable, PyObject* const* args, size_t nargsf, PyObject* kwnames)
+    PyObject* _PyType_Lookup(PyTypeObject* type, object name)
+    int PyType_Check(object o)
+
+cdef extern from *:
+    """
+    /* Give the dispatcher type a vectorcall slot and the method-descriptor flag: Cython does not
+       generate them for cdef classes. Done once, at import, before any instance is used. */
+    static int hookfast_propagate(void) { return -1; }
+
+    static int hookfast_enable_vectorcall(PyTypeObject *tp, Py_ssize_t offset) {
+        tp->tp_vectorcall_offset = offset;
+        tp->tp_call = PyVectorcall_Call;
+        tp->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR;
+        PyType_Modified(tp);
+        return 0;
+    }
+
+    /* Send a value into a generator without creating StopIteration on return.
+       Returns 1 (yielded, *result set), 0 (returned, *result set), -1 (raised). */
+    static int hookfast_send(PyObject *gen, PyObject *arg, PyObject **result) {
+    #if PY_VERSION_HEX >= 0x030A0000
+        return (int)PyIter_Send(gen, arg, result);
+    #else
+        PyObject *value;
+        if (arg == Py_None && Py_TYPE(gen)->tp_iternext != NULL) {
+            value = Py_TYPE(gen)->tp_iternext(gen);
+        } else {
+            value = PyObject_CallMethod(gen, "send", "(O)", arg);
+        }
+        if (value != NULL) {
+            *result = value;
+            return 1;
+        }
+        if (PyErr_Occurred() == NULL || PyErr_ExceptionMatches(PyExc_StopIteration)) {
+            if (_PyGen_FetchStopIterationValue(result) == 0) {
+                return 0;
+            }
+        }
+        *result = NULL;
+        return -1;
+    #endif
+    }
+    """
+    int hookfast_enable_vectorcall(PyTypeObject* tp, Py_ssize_t offset) except -1
+    int hookfast_send(PyObject* gen, PyObject* arg, PyObject** result)
+    # returns -1 with the exception already set: lets Cython code propagate a C-API error
+    int hookfast_propagate() except -1
+
+BACKEND = "cython"
+
+cdef enum:
+    RESULT_NONE = 0
+    RESULT_VALUE = 1
+    RESULT_GENERATOR = 2
+    RESULT_CONTEXT = 3
+
+cdef enum:
+    KIND_METHOD_C = 0
+    KIND_CLASSMETHOD_C = 1
+    KIND_STATICMETHOD_C = 2
+
+KIND_METHOD = "method"
+KIND_CLASSMETHOD = "classmethod"
+KIND_STATICMETHOD = "staticmethod"
+
+cdef Py_ssize_t _RESULT_KIND_CACHE_SIZE = 1024
+cdef dict _result_kinds = {}
+cdef object _NOTICE = logs.NOTICE
+cdef object _log_cache = logs.slot_logger_cache
+cdef tuple _METHOD_NAME_KWNAMES = ("method_name",)
+cdef str _ENTER = "__enter__"
+cdef str _EXIT = "__exit__"
+# Hooks taking method_name are called with the arguments copied to a stack array of this size.
+cdef enum:
+    STACK_ARGS = 16
+
+
+cdef inline bint _notice_enabled() except -1:
+    # See logs._make_notice_check: the logger's memo dict is exact, and a dict read costs ~nothing.
+    cdef PyObject* enabled
+    if _log_cache is not None:
+        enabled = PyDict_GetItem(_log_cache, _NOTICE)
+        if enabled is not NULL:
+            return enabled == <PyObject*>True
+    return logs.notice_enabled()
+
+
+cpdef int result_kind(object result) except -1:
+    """Classify a hook's non-``None`` return value, as onETL does, with one dict look-up per call."""
+    cdef object result_type = type(result)
+    cdef PyObject* cached = PyDict_GetItem(_result_kinds, result_type)
+    cdef int kind
+    if cached is not NULL:
+        return <int><object>cached
+    if isinstance(result, Generator):
+        kind = RESULT_GENERATOR
+    elif isinstance(result, AbstractContextManager):
+        kind = RESULT_CONTEXT
+    else:
+        kind = RESULT_VALUE
+    if len(_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
+        _result_kinds.clear()
+    _result_kinds[result_type] = kind
+    return kind
+
+
+@cython.final
+cdef class HookCall:
+    """One hook of one slot, with what calling it needs, prepared when the slot's hooks change."""
+
+    cdef readonly object hook
+    cdef readonly object callback
+    cdef readonly object method_name
+
+    def __init__(self, hook, callback, method_name):
+        self.hook = hook
+        self.callback = callback
+        self.method_name = method_name
+
+
+@cython.final
+cdef class GeneratorContext:
+    """Drives a generator returned by a hook like ``contextlib.contextmanager`` does."""
+
+    cdef readonly object generator
+    cdef readonly object first_value
+
+    def __init__(self, generator):
+        self.generator = generator
+        self.first_value = None
+
+    cdef int enter(self) except -1:
+        cdef PyObject* value = NULL
+        cdef int status = hookfast_send(<PyObject*>self.generator, <PyObject*>None, &value)
+        if status < 0:
+            hookfast_propagate()
+        if status == 1:  # yielded: remember the value (a bare return leaves None, as onETL)
+            self.first_value = <object>value
+        _decref(value)
+        return 0
+
+    cdef object process_result(self, object result):
+        cdef PyObject* value = NULL
+        cdef int status = hookfast_send(<PyObject*>self.generator, <PyObject*>result, &value)
+        if status < 0:
+            hookfast_propagate()
+        if status == 0:  # finished: `yield value` alone means the value yielded on entry replaces
+            _decref(value)
+            return self.first_value
+        return _steal(value)
+
+    cdef bint exit(self, object exc_type, object exc, object traceback) except -1:
+        # A copy of contextlib._GeneratorContextManager.__exit__ (3.12), as onETL 0.17 uses.
+        cdef PyObject* value = NULL
+        cdef int status
+        generator = self.generator
+        if exc is None:
+            status = hookfast_send(<PyObject*>generator, <PyObject*>None, &value)
+            if status < 0:
+                hookfast_propagate()
+            _decref(value)
+            if status == 0:
+                return False
+            try:
+                raise RuntimeError("generator didn't stop")
+            finally:
+                generator.close()
+        try:
+            generator.throw(exc)
+        except StopIteration as stop:
+            return stop is not exc
+        except RuntimeError as error:
+            if error is exc:
+                error.__traceback__ = traceback
+                return False
+            if isinstance(exc, StopIteration) and error.__cause__ is exc:
+                exc.__traceback__ = traceback
+                return False
+            raise
+        except BaseException as error:
+            if error is not exc:
+                raise
+            error.__traceback__ = traceback
+            return False
+        try:
+            raise RuntimeError("generator didn't stop after throw()")
+        finally:
+            generator.close()
+
+
+# --- small helpers around the raw C API used above (exceptions, references) ---
+
+cdef extern from "Python.h":
+    void Py_XDECREF(PyObject* o)
+
+
+cdef inline void _decref(PyObject* o) noexcept:
+    Py_XDECREF(o)
+
+
+cdef inline object _steal(PyObject* o):
+    result = <object>o
+    Py_XDECREF(o)
+    return result
+
+
+cdef bint _exit_context(object context, object exc) except -1:
+    cdef PyObject* exit_method
+    if type(context) is GeneratorContext:
+        if exc is None:
+            return (<GeneratorContext>context).exit(None, None, None)
+        return (<GeneratorContext>context).exit(type(exc), exc, exc.__traceback__)
+    exit_method = _PyType_Lookup(Py_TYPE(context), _EXIT)
+    if exit_method is NULL:
+        raise AttributeError(_EXIT)
+    if exc is None:
+        return bool((<object>exit_method)(context, None, None, None))
+    return bool((<object>exit_method)(context, type(exc), exc, exc.__traceback__))
+
+
+cdef _fix_exception_context(object new_exc, object old_exc, object frame_exc):
+    # As in contextlib.ExitStack: make the chain look as if the contexts were nested `with`s.
+    while True:
+        exc_context = new_exc.__context__
+        if exc_context is None or exc_context is old_exc:
+            return
+        if exc_context is frame_exc:
+            break
+        new_exc = exc_context
+    new_exc.__context__ = old_exc
+
+
+cpdef bint unwind(list contexts, object exc) except -1:
+    """Exit the entered contexts in reverse order with ``contextlib.ExitStack``'s rules.
+
+    Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
+    an exit raised last; returns False if ``exc`` must be re-raised by the caller.
+    """
+    cdef object frame_exc = exc
+    cdef bint received = exc is not None
+    cdef bint suppressed = False
+    cdef bint pending_raise = False
+    cdef Py_ssize_t index
+    for index in range(len(contexts) - 1, -1, -1):
+        context = (<tuple>contexts[index])[1]
+        try:
+            if _exit_context(context, exc):
+                suppressed = True
+                pending_raise = False
+                exc = None
+        except BaseException as new_exc:
+            _fix_exception_context(new_exc, exc, frame_exc)
+            pending_raise = True
+            exc = new_exc
+    if pending_raise:
+        fixed_context = exc.__context__
+        try:
+            raise exc
+        except BaseException:
+            exc.__context__ = fixed_context
+            raise
+    return received and suppressed
+
+
+cdef tuple _pack(PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    """The vectorcall arguments as ``(args, kwargs)``, for the cold paths that need them."""
+    cdef Py_ssize_t nargs = PyVectorcall_NARGS(nargsf)
+    cdef Py_ssize_t index
+    cdef tuple names
+    positional = tuple([<object>args[index] for index in range(nargs)])
+    keywords = {}
+    if kwnames is not NULL:
+        names = <tuple>kwnames
+        for index in range(len(names)):
+            keywords[names[index]] = <object>args[nargs + index]
+    return positional, keywords
+
+
+cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
+                       PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    cdef PyObject* stack[STACK_ARGS]
+    cdef Py_ssize_t nargs, index
+    try:
+        if hook_call.method_name is None:
+            return PyObject_Vectorcall(hook_call.callback, args, nargsf, kwnames)
+        nargs = PyVectorcall_NARGS(nargsf)
+        if kwnames is NULL and nargs < STACK_ARGS:
+            for index in range(nargs):
+                stack[index] = args[index]
+            stack[nargs] = <PyObject*>hook_call.method_name
+            return PyObject_Vectorcall(hook_call.callback, stack, nargs, <PyObject*>_METHOD_NAME_KWNAMES)
+        positional, keywords = _pack(args, nargsf, kwnames)
+        return hook_call.callback(*positional, method_name=hook_call.method_name, **keywords)
+    except Exception as exc:
+        signature_error = None
+        if isinstance(exc, TypeError):
+            positional, keywords = _pack(args, nargsf, kwnames)
+            signature_error = diagnose_hook_call(
+                dispatcher.function, hook_call.callback, hook_call.method_name, positional, keywords
+            )
+        if signature_error is None:
+            logs.log_hook_error(hook_call.hook)
+            raise
+        raise signature_error from signature_error.__cause__
+
+
+cdef object _process_result(HookCall hook_call, object context, object result, bint tracing, int indent):
+    if type(context) is GeneratorContext:
+        if tracing:
+            logs.trace_process_result(indent, hook_call.hook)
+        try:
+            new_result = (<GeneratorContext>context).process_result(result)
+        except Exception:
+            logs.log_process_result_error(hook_call.hook)
+            raise
+    else:
+        process_result = getattr(context, "process_result", None)
+        if process_result is None:
+            return result
+        if tracing:
+            logs.trace_process_result(indent, hook_call.hook)
+        try:
+            new_result = process_result(result)
+        except Exception:
+            logs.log_process_result_error(hook_call.hook)
+            raise
+    if new_result is None:
+        return result
+    if tracing:
+        logs.trace_result_modified(indent, result)
+    return new_result
+
+
+cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks,
+                            PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    """Run one slot call: hooks in order, the original method, result chaining, unwinding."""
+    cdef bint tracing = _notice_enabled()
+    cdef Py_ssize_t count = len(hooks)
+    cdef Py_ssize_t number
+    cdef list contexts = None
+    cdef HookCall hook_call
+    cdef HookCall replaced_by = None
+    cdef object replacement = None
+    cdef object value, context, result
+    cdef PyObject* enter
+    cdef int kind
+    cdef int indent = 0
+    if tracing:
+        logs.trace_hooks_count(dispatcher.slot, count)
+    try:
+        for number in range(count):
+            hook_call = <HookCall>hooks[number]
+            if tracing:
+                logs.trace_calling_hook(hook_call.hook, indent, number + 1, count)
+            value = _call_hook(dispatcher, hook_call, args, nargsf, kwnames)
+            if value is None:
+                if tracing:
+                    logs.trace_hook_result(indent, RESULT_NONE)
+                continue
+            kind = result_kind(value)
+            if tracing:
+                logs.trace_hook_result(indent, kind)
+            if kind == RESULT_VALUE:
+                replaced_by = hook_call
+                replacement = value
+                continue
+            if kind == RESULT_GENERATOR:
+                context = GeneratorContext(value)
+                (<GeneratorContext>context).enter()
+            else:
+                context = value
+                enter = _PyType_Lookup(Py_TYPE(value), _ENTER)
+                if enter is NULL or _PyType_Lookup(Py_TYPE(value), _EXIT) is NULL:
+                    raise TypeError(f"'{type(value).__qualname__}' object does not support the context manager protocol")
+                (<object>enter)(value)
+            if contexts is None:
+                contexts = []
+            contexts.append((hook_call, context))
+            indent += 2
+        if tracing:
+            logs.trace_calling_original(dispatcher.slot, indent)
+        result = PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+        if tracing:
+            logs.trace_original_result(indent, result)
+        if replaced_by is not None:
+            if tracing:
+                logs.trace_result_replaced(result, replaced_by.hook)
+            result = replacement
+        if contexts is not None:
+            indent = 0
+            for number in range(len(contexts)):
+                entry = <tuple>contexts[number]
+                result = _process_result(<HookCall>entry[0], entry[1], result, tracing, indent)
+                indent += 2
+    except BaseException as exc:
+        if contexts is None or not unwind(contexts, exc):
+            raise
+        return None  # a context suppressed the exception, as a `with` block would
+    if contexts is not None:
+        unwind(contexts, None)
+    return result
+
+
+cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    # Installed as the type's vectorcall: `obj.method(*a, **kw)` lands here with obj in args[0].
+    cdef Dispatcher dispatcher = <Dispatcher><object>callable
+    cdef tuple hooks = dispatcher.hooks
+    if len(hooks) == 0:
+        return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+    if dispatcher.kind != KIND_STATICMETHOD_C and PyVectorcall_NARGS(nargsf) > 0:
+        if dispatcher._is_delegated(<object>args[0]):
+            if _notice_enabled():
+                logs.trace_super_call(dispatcher.slot)
+            return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+    return call_with_hooks(dispatcher, hooks, args, nargsf, kwnames)
+
+
+@cython.final
+cdef class Dispatcher:
+    """Call machinery of one slot declaration; for regular methods, also the object installed in the class."""
+
+    cdef vectorcallfunc _vectorcall
+    cdef readonly object slot
+    cdef readonly object function
+    cdef readonly str name
+    cdef int kind
+    cdef public tuple hooks
+    cdef readonly object original_value
+    cdef readonly object active_value
+
+    def __cinit__(self, *args, **kwargs):
+        self._vectorcall = <vectorcallfunc>_dispatcher_vectorcall
+        self.hooks = ()
+
+    def __init__(self, slot):
+        self.slot = slot
+        self.function = slot.function
+        self.name = slot.name
+        self.original_value = slot.original_value
+        if slot.kind == KIND_CLASSMETHOD:
+            self.kind = KIND_CLASSMETHOD_C
+            self.active_value = classmethod(self)
+        elif slot.kind == KIND_STATICMETHOD:
+            self.kind = KIND_STATICMETHOD_C
+            self.active_value = staticmethod(self)
+        else:
+            self.kind = KIND_METHOD_C
+            self.active_value = self
+
+    def is_delegated(self, receiver):
+        """True if this call is a parent slot reached by ``super()`` from an overriding slot."""
+        return self._is_delegated(receiver)
+
+    cdef bint _is_delegated(self, object receiver) except -1:
+        """True if this call is a parent slot reached by ``super()`` from an overriding slot.
+
+        The receiver's class resolves the name to another registered slot declaration: one
+        ``_PyType_Lookup`` and an identity compare in the common case, no call-stack state.
+        """
+        cdef PyTypeObject* owner
+        cdef PyObject* found
+        if self.kind == KIND_CLASSMETHOD_C:
+            if not PyType_Check(receiver):
+                return False
+            owner = <PyTypeObject*>receiver
+        else:
+            owner = Py_TYPE(receiver)
+        found = _PyType_Lookup(owner, self.name)
+        if found is NULL or found == <PyObject*>self.active_value or found == <PyObject*>self.original_value:
+            return False
+        other = <object>found
+        other = getattr(other, "__func__", other)
+        if other is self or other is self.function:
+            return False
+        declaration = getattr(other, "__hooks__", None)
+        return type(declaration) is type(self.slot) and declaration.owner is not None
+
+    @property
+    def callable(self):
+        return self
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        return PyMethod_New(self, instance)
+
+    # The dispatcher stands in for the original function in the class: look like it.
+    @property
+    def __wrapped__(self):
+        return self.function
+
+    @property
+    def __name__(self):
+        return self.function.__name__
+
+    @property
+    def __qualname__(self):
+        return self.function.__qualname__
+
+    @property
+    def __module__(self):
+        return self.function.__module__
+
+    @property
+    def __doc__(self):
+        return self.function.__doc__
+
+    def __getattr__(self, name):
+        # bind, suspend_hooks, resume_hooks, skip_hooks, __hooks__ and user attributes
+        return getattr(self.function, name)
+
+    def __repr__(self):
+        return f"<hookfast slot dispatcher {self.function.__qualname__!r}>"
+
+
+cdef Dispatcher _sample = Dispatcher.__new__(Dispatcher)
+hookfast_enable_vectorcall(
+    <PyTypeObject*>Dispatcher,
+    <Py_ssize_t>(<char*>&_sample._vectorcall - <char*><PyObject*>_sample),
+)
+_sample = None
+
+
+def collect(list entries):
+    """Order hooks by (priority, depth of their class in the MRO, registration order)."""
+    entries.sort(key=_sort_key)
+    return tuple([entry[3] for entry in entries])
+
+
+def _sort_key(entry):
+    return entry[:3]
