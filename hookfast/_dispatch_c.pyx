@@ -28,6 +28,7 @@ cdef extern from "Python.h":
     object PyObject_Vectorcall(object callable, PyObject* const* args, size_t nargsf, PyObject* kwnames)
     PyObject* _PyType_Lookup(PyTypeObject* type, object name)
     int PyType_Check(object o)
+    PyObject* Py_True
 
 cdef extern from *:
     """
@@ -109,7 +110,7 @@ cdef inline bint _notice_enabled() except -1:
     if _log_cache is not None:
         enabled = PyDict_GetItem(_log_cache, _NOTICE)
         if enabled is not NULL:
-            return enabled == <PyObject*>True
+            return enabled == Py_True
     return logs.notice_enabled()
 
 

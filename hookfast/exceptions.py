@@ -59,10 +59,13 @@ def diagnose_hook_call(
     except (TypeError, ValueError):
         return None  # nothing to diagnose with: the original TypeError stands
     try:
-        if method_name is not None:
-            signature.bind(*args, method_name=method_name, **kwargs)
-        else:
+        if method_name is None:
             signature.bind(*args, **kwargs)
+        elif "method_name" in kwargs:
+            # said explicitly: CPython < 3.12 may report this duplicate as KeyError inside a handler
+            raise TypeError("got multiple values for keyword argument 'method_name'")
+        else:
+            signature.bind(*args, method_name=method_name, **kwargs)
     except TypeError as bind_error:
         hook_name = f"{getattr(callback, '__module__', None)}.{getattr(callback, '__qualname__', callback)}"
         error = SignatureError(

@@ -162,7 +162,7 @@ class Hook(Generic[T]):
             hook_logger.log(NOTICE, "|Hooks| Restoring hook '%s' ...", display_name(self._callback))
             _registry.set_hook_enabled(self, True)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> T:
+    def __call__(self, /, *args: Any, **kwargs: Any) -> T:
         return self._callback(*args, **kwargs)
 
     def __repr__(self) -> str:

@@ -161,6 +161,12 @@ class SlotDeclaration:
         entries.sort(key=lambda entry: entry[:3])
         return tuple(entry[3] for entry in entries)
 
+    # onETL's HookCollection names, so code that used ``Cls.method.__hooks__`` keeps working.
+    add = bind
+    stop = suspend_hooks
+    resume = resume_hooks
+    skip = skip_hooks
+
     def __iter__(self) -> Iterator[Hook[Any]]:
         return iter(list(self.hooks))
 

@@ -1,0 +1,1039 @@
+"""Declaring slots and hooks (SPEC §2) and the errors raised on bad declarations.
+
+Every class is defined inside its test, so that it is built with the backend of the test's parameter.
+Failing declarations must leave nothing half-registered: the class, the slot and the hook are checked
+to be exactly as they were before the failing call.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from hookfast import Hook, HookPriority, hook, slot, support_hooks
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+WRAPPERS = [None, classmethod, staticmethod]
+WRAPPER_IDS = ["regular", "classmethod", "staticmethod"]
+
+
+def make_calculator(calls: list[str]) -> type:
+    @support_hooks
+    class Calculator:
+        def __init__(self, base: int = 10) -> None:
+            self.base = base
+
+        @slot
+        def plus(self, arg: int) -> int:
+            """Add arg to the base."""
+            calls.append("plus")
+            return self.base + arg
+
+        @slot
+        def minus(self, arg: int) -> int:
+            calls.append("minus")
+            return self.base - arg
+
+    return Calculator
+
+
+# --- @slot on the three kinds of methods ---
+
+
+def test_slot_on_regular_class_and_static_methods_all_dispatch() -> None:
+    received: list[tuple[str, tuple[object, ...]]] = []
+
+    @support_hooks
+    class C:
+        @slot
+        def regular(self, x: int) -> int:
+            return x + 1
+
+        @slot
+        @classmethod
+        def klass(cls, x: int) -> int:
+            return x + 2
+
+        @slot
+        @staticmethod
+        def static(x: int) -> int:
+            return x + 3
+
+    @C.regular.bind
+    @C.klass.bind
+    @C.static.bind
+    @hook
+    def record(*args: object) -> None:
+        received.append(("hook", args))
+
+    obj = C()
+    assert obj.regular(1) == 2
+    assert received == [("hook", (obj, 1))]
+    received.clear()
+
+    assert C.klass(1) == 3
+    assert obj.klass(1) == 3
+    assert received == [("hook", (C, 1)), ("hook", (C, 1))]
+    received.clear()
+
+    assert C.static(1) == 4
+    assert obj.static(1) == 4
+    assert received == [("hook", (1,)), ("hook", (1,))]
+
+
+def test_classmethod_of_inherited_slot_receives_subclass() -> None:
+    received: list[object] = []
+
+    @support_hooks
+    class Base:
+        @slot
+        @classmethod
+        def make(cls) -> str:
+            return cls.__name__
+
+    class Child(Base):
+        pass
+
+    @Base.make.bind
+    @hook
+    def record(cls: type) -> None:
+        received.append(cls)
+
+    assert Child.make() == "Child"
+    assert received == [Child]
+
+
+def test_classmethod_above_slot_also_works() -> None:
+    """Deliberate difference: onETL silently ignores `@classmethod @slot`; hookfast registers it."""
+    received: list[object] = []
+
+    @support_hooks
+    class C:
+        @classmethod
+        @slot
+        def m(cls, x: int) -> int:
+            return x * 2
+
+    @C.m.bind
+    @hook
+    def record(cls: type, x: int) -> None:
+        received.append((cls, x))
+
+    assert C.m(4) == 8
+    assert received == [(C, 4)]
+
+
+@pytest.mark.parametrize("dunder", ["__init__", "__call__"])
+def test_dunder_slot_allowed_and_hooked(dunder: str) -> None:
+    calls: list[str] = []
+
+    @support_hooks
+    class C:
+        @slot
+        def __init__(self, value: int = 0) -> None:
+            calls.append("init")
+            self.value = value
+
+        @slot
+        def __call__(self, x: int) -> int:
+            calls.append("call")
+            return self.value + x
+
+    @getattr(C, dunder).bind
+    @hook
+    def record(self: object, *args: object) -> None:
+        calls.append(f"hook {dunder}")
+
+    obj = C(5)
+    assert obj(1) == 6
+    expected_call = "init" if dunder == "__init__" else "call"
+    index = calls.index(expected_call)
+    assert calls[index - 1] == f"hook {dunder}"
+    assert calls.count(f"hook {dunder}") == 1
+
+
+def test_dunder_and_trailing_dunder_names_accepted_like_onetl() -> None:
+    calls: list[str] = []
+
+    @support_hooks
+    class C:
+        @slot
+        def _m__(self) -> str:
+            return "odd"
+
+    @C._m__.bind
+    @hook
+    def record(self: object) -> None:
+        calls.append("hook")
+
+    assert C()._m__() == "odd"
+    assert calls == ["hook"]
+
+
+def _private_single(self: object) -> None:
+    pass
+
+
+def __private_double(self: object) -> None:
+    pass
+
+
+_private_single.__name__ = "_m"
+__private_double.__name__ = "__m"
+
+
+@pytest.mark.parametrize("wrap", WRAPPERS, ids=WRAPPER_IDS)
+@pytest.mark.parametrize("name", ["_m", "__m"])
+def test_slot_on_private_name_raises_value_error(name: str, wrap: type | None) -> None:
+    def method(self: object) -> None:
+        pass
+
+    method.__name__ = name
+    method.__qualname__ = f"C.{name}"
+    target = method if wrap is None else wrap(method)
+    expected = f"^@slot decorator could be applied to public methods only, got '{name}'"
+    with pytest.raises(ValueError, match=expected):
+        slot(target)
+    # nothing half-registered: the function is not marked, so @slot can still not see it as a slot
+    assert not hasattr(method, "__hooks__")
+
+
+def test_slot_on_private_method_in_class_body() -> None:
+    with pytest.raises(ValueError, match="'_hidden'"):
+
+        class C:
+            @slot
+            def _hidden(self) -> None:
+                pass
+
+    with pytest.raises(ValueError, match="'__mangled'"):
+
+        class D:
+            @slot
+            def __mangled(self) -> None:
+                pass
+
+
+def test_slot_on_property_raises_type_error() -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"^@slot decorator could be applied to only to methods of class, got <class 'property'>",
+    ):
+
+        class C:
+            @slot  # type: ignore[misc]
+            @property
+            def value(self) -> int:
+                return 1
+
+
+def test_slot_on_non_callable_raises_type_error() -> None:
+    with pytest.raises(TypeError, match=r"got <class 'int'>"):
+        slot(5)
+
+
+@pytest.mark.parametrize("wrap", WRAPPERS, ids=WRAPPER_IDS)
+def test_slot_twice_raises_syntax_error(wrap: type | None) -> None:
+    def method(self: object) -> None:
+        pass
+
+    target = method if wrap is None else wrap(method)
+    marked = slot(target)
+    declaration = method.__hooks__  # type: ignore[attr-defined]
+    with pytest.raises(SyntaxError, match=r"^Cannot place @slot hook twice on the same method"):
+        slot(marked)
+    # the first mark is kept
+    assert method.__hooks__ is declaration  # type: ignore[attr-defined]
+
+
+def test_slot_twice_in_class_body_raises_syntax_error() -> None:
+    with pytest.raises(SyntaxError, match="Cannot place @slot hook twice"):
+
+        class C:
+            @slot
+            @slot
+            def m(self) -> None:
+                pass
+
+
+# --- @hook errors and priorities ---
+
+
+def test_hook_twice_raises_type_error() -> None:
+    def callback() -> None:
+        pass
+
+    once = hook(callback)
+    with pytest.raises(TypeError, match=r"^@hook decorator can be applied only once"):
+        hook(once)
+    with pytest.raises(TypeError, match=r"^@hook decorator can be applied only once"):
+        hook(priority=HookPriority.FIRST)(once)
+    assert once.callback is callback
+    assert once.priority is HookPriority.NORMAL
+
+
+def test_hook_above_bind_and_hook_raises_type_error() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+
+    with pytest.raises(TypeError, match=r"^@hook decorator can be applied only once"):
+
+        @hook
+        @Calculator.plus.bind
+        @hook
+        def callback(self: object, arg: int) -> None:
+            calls.append("hook")
+
+    # the inner bind happened before the outer @hook failed, exactly as in onETL
+    assert len(Calculator.plus.__hooks__) == 1
+    assert Calculator().plus(1) == 11
+    assert calls == ["hook", "plus"]
+
+
+@pytest.mark.parametrize("priority", [5, 2, -2, "FIRST", None, 1.5])
+def test_invalid_priority_raises_value_error_naming_hook(priority: object) -> None:
+    def my_callback() -> None:
+        pass
+
+    name = f"{__name__}.test_invalid_priority_raises_value_error_naming_hook.<locals>.my_callback"
+    expected = re.escape(f"{priority!r} is not a valid HookPriority for hook '{name}'")
+    with pytest.raises(ValueError, match=f"^{expected}"):
+        hook(priority=priority)(my_callback)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="is not a valid HookPriority"):
+        Hook(my_callback, priority=priority)  # type: ignore[arg-type]
+
+
+def test_invalid_priority_assignment_keeps_old_priority() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+
+    @Calculator.plus.bind
+    @hook(priority=HookPriority.LAST)
+    def last(self: object, arg: int) -> None:
+        calls.append("last")
+
+    @Calculator.plus.bind
+    @hook
+    def normal(self: object, arg: int) -> None:
+        calls.append("normal")
+
+    with pytest.raises(ValueError, match="is not a valid HookPriority"):
+        last.priority = 7
+    assert last.priority is HookPriority.LAST
+    Calculator().plus(1)
+    assert calls == ["normal", "last", "plus"]
+
+
+@pytest.mark.parametrize(
+    ("value", "member"), [(-1, HookPriority.FIRST), (0, HookPriority.NORMAL), (1, HookPriority.LAST)]
+)
+def test_int_priorities_accepted(value: int, member: HookPriority) -> None:
+    @hook(priority=value)
+    def callback() -> None:
+        pass
+
+    assert callback.priority is member
+    assert isinstance(callback.priority, HookPriority)
+
+
+def test_int_priorities_order_hooks() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+
+    for name, priority in [("last", 1), ("normal", 0), ("first", -1)]:
+
+        def callback(self: object, arg: int, name: str = name) -> None:
+            calls.append(name)
+
+        Calculator.plus.bind(hook(priority=priority)(callback))
+
+    Calculator().plus(1)
+    assert calls == ["first", "normal", "last", "plus"]
+
+
+# --- bind ---
+
+
+@pytest.mark.parametrize("form", ["decorator", "call", "call-then-decorate"])
+def test_three_bind_forms_work_and_return_the_hook(form: str) -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+
+    @hook
+    def callback(self: object, arg: int) -> None:
+        calls.append(f"hook {arg}")
+
+    if form == "decorator":
+
+        @Calculator.plus.bind
+        @hook
+        def decorated(self: object, arg: int) -> None:
+            calls.append(f"hook {arg}")
+
+        returned = decorated
+        assert isinstance(decorated, Hook)
+    elif form == "call":
+        returned = Calculator.plus.bind(callback)
+        assert returned is callback
+    else:
+        returned = Calculator.plus.bind()(callback)
+        assert returned is callback
+
+    assert list(Calculator.plus.__hooks__) == [returned]
+    assert Calculator().plus(2) == 12
+    assert calls == ["hook 2", "plus"]
+
+
+@pytest.mark.parametrize(
+    "not_a_hook",
+    [lambda self, arg: None, 42, "text", object(), type("K", (), {})],
+    ids=["function", "int", "str", "object", "class"],
+)
+@pytest.mark.parametrize("hooked_before", [False, True])
+def test_bind_of_non_hook_raises_and_changes_nothing(not_a_hook: object, hooked_before: bool) -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+    original = Calculator.__dict__["plus"]
+    if hooked_before:
+
+        @Calculator.plus.bind
+        @hook
+        def existing(self: object, arg: int) -> None:
+            calls.append("existing")
+
+    installed = Calculator.__dict__["plus"]
+    assert (installed is original) is not hooked_before
+    before = len(Calculator.plus.__hooks__)
+
+    expected = r"^@.*Calculator\.plus\.bind decorator can be used only on top function marked with @hook"
+    with pytest.raises(TypeError, match=expected):
+        Calculator.plus.bind(not_a_hook)  # type: ignore[type-var]
+    with pytest.raises(TypeError, match="@hook"):
+        Calculator.plus.bind()(not_a_hook)  # type: ignore[type-var]
+
+    assert len(Calculator.plus.__hooks__) == before
+    assert Calculator.__dict__["plus"] is installed
+    assert Calculator().plus(1) == 11
+    assert calls == (["existing", "plus"] if hooked_before else ["plus"])
+
+
+def test_bind_decorator_on_plain_function_raises() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+    with pytest.raises(TypeError, match="only on top function marked with @hook"):
+
+        @Calculator.plus.bind
+        def callback(self: object, arg: int) -> None:
+            calls.append("never")
+
+    assert len(Calculator.plus.__hooks__) == 0
+    assert Calculator.__dict__["plus"] is Calculator.plus.__hooks__.original_value
+    Calculator().plus(1)
+    assert calls == ["plus"]
+
+
+def test_one_hook_bound_to_many_slots() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+
+    @support_hooks
+    class Other:
+        @slot
+        @staticmethod
+        def run(arg: int) -> int:
+            calls.append("run")
+            return arg
+
+    @Calculator.plus.bind
+    @Calculator.minus.bind
+    @Other.run.bind
+    @hook
+    def callback(*args: object, method_name: str) -> None:
+        calls.append(f"hook {method_name}")
+
+    assert isinstance(callback, Hook)
+    calc = Calculator()
+    assert calc.plus(1) == 11
+    assert calc.minus(1) == 9
+    assert Other.run(3) == 3
+    assert calls == ["hook plus", "plus", "hook minus", "minus", "hook run", "run"]
+    for declaration in (Calculator.plus.__hooks__, Calculator.minus.__hooks__, Other.run.__hooks__):
+        assert list(declaration) == [callback]
+
+
+def test_many_hooks_on_one_slot_run_in_bind_order() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+    hooks = []
+    for number in range(5):
+
+        def callback(self: object, arg: int, number: int = number) -> None:
+            calls.append(f"hook {number}")
+
+        hooks.append(Calculator.plus.bind(hook(callback)))
+
+    assert list(Calculator.plus.__hooks__) == hooks
+    assert len(Calculator.plus.__hooks__) == 5
+    Calculator().plus(1)
+    assert calls == [f"hook {number}" for number in range(5)] + ["plus"]
+
+
+def test_same_hook_bound_twice_runs_twice() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+
+    @Calculator.plus.bind
+    @Calculator.plus.bind
+    @hook
+    def callback(self: object, arg: int) -> None:
+        calls.append("hook")
+
+    assert list(Calculator.plus.__hooks__) == [callback, callback]
+    Calculator().plus(1)
+    assert calls == ["hook", "hook", "plus"]
+    calls.clear()
+    callback.disable()
+    Calculator().plus(1)
+    assert calls == ["plus"]
+    callback.enable()
+
+
+# --- hooks belong to a slot declaration ---
+
+
+def test_redeclared_slot_has_its_own_hook_list() -> None:
+    calls: list[str] = []
+
+    @support_hooks
+    class Parent:
+        @slot
+        def m(self) -> str:
+            return "parent"
+
+    @support_hooks
+    class Child(Parent):
+        @slot
+        def m(self) -> str:
+            return "child"
+
+    @Parent.m.bind
+    @hook
+    def on_parent(self: object) -> None:
+        calls.append(f"parent hook on {type(self).__name__}")
+
+    @Child.m.bind
+    @hook
+    def on_child(self: object) -> None:
+        calls.append(f"child hook on {type(self).__name__}")
+
+    assert Child.m.__hooks__ is not Parent.m.__hooks__
+    assert list(Parent.m.__hooks__) == [on_parent]
+    assert list(Child.m.__hooks__) == [on_child]
+
+    assert Parent().m() == "parent"
+    assert calls == ["parent hook on Parent"]
+    calls.clear()
+    assert Child().m() == "child"
+    assert calls == ["parent hook on Child", "child hook on Child"]
+
+
+def test_not_redeclared_slot_shares_the_parent_declaration() -> None:
+    calls: list[str] = []
+
+    @support_hooks
+    class Parent:
+        @slot
+        def m(self) -> str:
+            return "parent"
+
+    class Child(Parent):
+        def other(self) -> None:
+            pass
+
+    @Child.m.bind
+    @hook
+    def via_child(self: object) -> None:
+        calls.append(f"hook on {type(self).__name__}")
+
+    assert Child.m.__hooks__ is Parent.m.__hooks__
+    assert list(Parent.m.__hooks__) == [via_child]
+    assert Parent.m.__hooks__.owner is Parent
+    assert Parent().m() == "parent"
+    assert Child().m() == "parent"
+    assert calls == ["hook on Parent", "hook on Child"]
+
+
+def test_redeclared_slot_without_support_hooks_is_not_dispatching() -> None:
+    calls: list[str] = []
+
+    @support_hooks
+    class Parent:
+        @slot
+        def m(self) -> str:
+            return "parent"
+
+    class Child(Parent):
+        @slot
+        def m(self) -> str:
+            return "child"
+
+    @Parent.m.bind
+    @hook
+    def on_parent(self: object) -> None:
+        calls.append("parent hook")
+
+    assert not hasattr(Child.m, "bind")
+    assert Child().m() == "child"
+    assert calls == []
+
+
+def test_dataclass_beneath_support_hooks() -> None:
+    calls: list[object] = []
+
+    @support_hooks
+    @dataclass
+    class Point:
+        x: int
+        y: int = 0
+        tags: list[str] = field(default_factory=list)
+
+        @slot
+        def total(self, extra: int = 0) -> int:
+            return self.x + self.y + extra
+
+        @slot
+        @classmethod
+        def origin(cls) -> Point:
+            return cls(0, 0)
+
+    @Point.total.bind
+    @Point.origin.bind
+    @hook
+    def record(receiver: object, *args: object) -> None:
+        calls.append(receiver)
+
+    point = Point(1, 2)
+    assert point == Point(1, 2)
+    assert point.total(3) == 6
+    assert Point.origin() == Point(0, 0)
+    assert calls == [point, Point]
+    assert [f.name for f in Point.__dataclass_fields__.values()] == ["x", "y", "tags"]
+
+
+def test_support_hooks_twice_is_harmless() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+    declaration = Calculator.plus.__hooks__
+
+    @Calculator.plus.bind
+    @hook
+    def callback(self: object, arg: int) -> None:
+        calls.append("hook")
+
+    assert support_hooks(Calculator) is Calculator
+    assert Calculator.plus.__hooks__ is declaration
+    assert list(declaration) == [callback]
+    Calculator().plus(1)
+    assert calls == ["hook", "plus"]
+
+
+# --- @support_hooks errors ---
+
+
+def test_support_hooks_without_slots_raises_syntax_error_naming_class() -> None:
+    class NoSlots:
+        def m(self) -> None:
+            pass
+
+    before = dict(vars(NoSlots))
+    with pytest.raises(
+        SyntaxError,
+        match=r"^@support_hooks can be used only with @slot decorator on some of class methods.*NoSlots'",
+    ):
+        support_hooks(NoSlots)
+    assert dict(vars(NoSlots)) == before
+    assert not hasattr(NoSlots, "suspend_hooks")
+
+
+def test_support_hooks_on_subclass_with_only_inherited_slots_raises() -> None:
+    @support_hooks
+    class Parent:
+        @slot
+        def m(self) -> None:
+            pass
+
+    class Child(Parent):
+        def plain(self) -> None:
+            pass
+
+    before = dict(vars(Child))
+    with pytest.raises(SyntaxError, match=r"\bChild'"):
+        support_hooks(Child)
+    assert dict(vars(Child)) == before
+    # Child still uses the parent's class-level helpers, as onETL
+    assert "suspend_hooks" not in vars(Child)
+
+
+def test_slot_without_support_hooks_is_only_marked() -> None:
+    def method(self: object) -> str:
+        return "plain"
+
+    class C:
+        m = slot(method)
+
+    assert C.__dict__["m"] is method
+    assert not hasattr(C.m, "bind")
+    assert C().m() == "plain"
+
+
+def test_methods_without_slot_are_untouched() -> None:
+    def plain(self: object) -> str:
+        return "plain"
+
+    def cls_function(cls: type) -> str:
+        return "cls"
+
+    def static_function() -> str:
+        return "static"
+
+    plain_classmethod = classmethod(cls_function)
+    plain_staticmethod = staticmethod(static_function)
+    plain_property = property(lambda self: 1)
+
+    class C:
+        p = plain
+        c = plain_classmethod
+        s = plain_staticmethod
+        prop = plain_property
+        attribute = (1, 2)
+
+        @slot
+        def m(self) -> None:
+            pass
+
+    attribute = C.__dict__["attribute"]
+    assert support_hooks(C) is C
+    assert C.__dict__["p"] is plain
+    assert C.__dict__["c"] is plain_classmethod
+    assert C.__dict__["s"] is plain_staticmethod
+    assert C.__dict__["prop"] is plain_property
+    assert C.__dict__["attribute"] is attribute
+    assert not hasattr(plain, "bind")
+    assert not hasattr(plain, "__hooks__")
+    assert C().p() == "plain"
+    assert C.c() == "cls"
+    assert C.s() == "static"
+
+
+def test_borrowed_slot_function_rolls_back_the_whole_class() -> None:
+    @support_hooks
+    class Owner:
+        @slot
+        def borrowed(self) -> str:
+            return "owner"
+
+    def valid(self: object) -> str:
+        return "valid"
+
+    valid_slot = slot(valid)
+    borrowed = Owner.__dict__["borrowed"]
+
+    class Mixed:
+        a_valid = valid_slot
+        b_borrowed = borrowed
+
+    before = dict(vars(Mixed))
+    with pytest.raises(TypeError, match="borrowed"):
+        support_hooks(Mixed)
+
+    assert dict(vars(Mixed)) == before
+    assert Mixed.__dict__["a_valid"] is valid
+    assert Mixed.__dict__["b_borrowed"] is borrowed
+    assert not hasattr(valid, "bind")
+    assert not hasattr(Mixed.a_valid, "bind")
+    assert "suspend_hooks" not in vars(Mixed)
+    assert valid.__hooks__.owner is None  # type: ignore[attr-defined]
+    # the owner of the borrowed slot is intact
+    assert Owner.borrowed.__hooks__.owner is Owner
+
+    # after removing the borrowed attribute, the class can be decorated normally
+    del Mixed.b_borrowed
+    support_hooks(Mixed)
+    calls: list[str] = []
+
+    @Mixed.a_valid.bind
+    @hook
+    def callback(self: object) -> None:
+        calls.append("hook")
+
+    assert Mixed().a_valid() == "valid"
+    assert calls == ["hook"]
+
+
+def test_borrowed_slot_first_in_class_also_rolls_back() -> None:
+    @support_hooks
+    class Owner:
+        @slot
+        @classmethod
+        def borrowed(cls) -> str:
+            return "owner"
+
+    @slot
+    def z_valid(self: object) -> str:
+        return "valid"
+
+    borrowed = Owner.__dict__["borrowed"]
+
+    class Mixed:
+        a_borrowed = borrowed
+        z = z_valid
+
+    before = dict(vars(Mixed))
+    with pytest.raises(TypeError):
+        support_hooks(Mixed)
+    assert dict(vars(Mixed)) == before
+    assert not hasattr(z_valid, "bind")
+
+
+def test_same_slot_under_two_names_raises() -> None:
+    @slot
+    def shared(self: object) -> None:
+        pass
+
+    class Twice:
+        first = shared
+        second = shared
+
+    before = dict(vars(Twice))
+    with pytest.raises(TypeError):
+        support_hooks(Twice)
+    assert dict(vars(Twice)) == before
+    assert not hasattr(shared, "bind")
+
+
+# --- Hook objects ---
+
+
+def test_hook_attributes_copied_from_callback() -> None:
+    def my_callback(self: object, arg: int) -> int:
+        """Callback documentation."""
+        return arg * 3
+
+    made = hook(my_callback)
+    assert isinstance(made, Hook)
+    assert made.__name__ == "my_callback"
+    assert made.__qualname__ == "test_hook_attributes_copied_from_callback.<locals>.my_callback"
+    assert made.__module__ == __name__
+    assert made.__doc__ == "Callback documentation."
+    assert made.__wrapped__ is my_callback
+    assert made.callback is my_callback
+    assert made.enabled is True
+    assert made.priority is HookPriority.NORMAL
+    assert made(None, 2) == 6
+    assert made(None, arg=4) == 12
+
+
+def test_hook_with_options() -> None:
+    @hook(enabled=False, priority=HookPriority.FIRST)
+    def callback() -> str:
+        return "called"
+
+    assert callback.enabled is False
+    assert callback.priority is HookPriority.FIRST
+    assert callback() == "called"  # calling a hook calls the callback whatever its state
+
+    made = hook()(lambda: "lambda")
+    assert made() == "lambda"
+    assert made.__name__ == "<lambda>"
+
+
+def test_hook_of_generator_function_and_class() -> None:
+    def generator_callback(self: object) -> object:
+        yield
+
+    class ContextHook:
+        """A context-manager hook."""
+
+        def __init__(self, owner: object) -> None:
+            self.owner = owner
+
+        def __enter__(self) -> ContextHook:
+            return self
+
+        def __exit__(self, *exc_info: object) -> None:
+            return None
+
+    generator_hook = hook(generator_callback)
+    class_hook = hook(ContextHook)
+    assert generator_hook.__wrapped__ is generator_callback
+    assert inspect.isgenerator(generator_hook(None))
+    assert class_hook.__name__ == "ContextHook"
+    assert class_hook.__doc__ == "A context-manager hook."
+    assert class_hook.callback is ContextHook
+    instance = class_hook("owner")
+    assert isinstance(instance, ContextHook)
+    assert instance.owner == "owner"
+
+
+def test_slot_keeps_name_doc_and_signature_while_unhooked_and_hooked() -> None:
+    @support_hooks
+    class C:
+        @slot
+        def regular(self, a: int, *, b: str = "x") -> str:
+            """Regular doc."""
+            return f"{a}{b}"
+
+        @slot
+        @classmethod
+        def klass(cls, a: int) -> int:
+            """Class doc."""
+            return a
+
+        @slot
+        @staticmethod
+        def static(a: int, b: int = 2) -> int:
+            """Static doc."""
+            return a + b
+
+    def snapshot() -> list[object]:
+        return [
+            (C.regular.__name__, C.regular.__doc__, str(inspect.signature(C.regular))),
+            (C().regular.__name__, str(inspect.signature(C().regular))),
+            (C.klass.__name__, C.klass.__doc__, str(inspect.signature(C.klass))),
+            (C.static.__name__, C.static.__doc__, str(inspect.signature(C.static))),
+            C.regular.__qualname__,
+        ]
+
+    unhooked = snapshot()
+    assert unhooked == [
+        ("regular", "Regular doc.", "(self, a: 'int', *, b: 'str' = 'x') -> 'str'"),
+        ("regular", "(a: 'int', *, b: 'str' = 'x') -> 'str'"),
+        ("klass", "Class doc.", "(a: 'int') -> 'int'"),
+        ("static", "Static doc.", "(a: 'int', b: 'int' = 2) -> 'int'"),
+        "test_slot_keeps_name_doc_and_signature_while_unhooked_and_hooked.<locals>.C.regular",
+    ]
+
+    @C.regular.bind
+    @C.klass.bind
+    @C.static.bind
+    @hook
+    def callback(*args: object, **kwargs: object) -> None:
+        pass
+
+    assert C.__dict__["regular"] is not C.regular.__hooks__.original_value
+    assert snapshot() == unhooked
+    assert C().regular(1) == "1x"
+    assert C.klass(2) == 2
+    assert C.static(1) == 3
+
+
+def test_slot_attributes_available_in_both_states() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+    for _ in range(2):
+        for attribute in ("bind", "suspend_hooks", "resume_hooks", "skip_hooks", "__hooks__"):
+            assert hasattr(Calculator.plus, attribute)
+            assert hasattr(Calculator().plus, attribute)
+        Calculator.plus.bind(hook(lambda self, arg: None))
+    declaration = Calculator.plus.__hooks__
+    assert declaration.name == "plus"
+    assert declaration.owner is Calculator
+
+
+@pytest.mark.parametrize("kind", ["method", "classmethod", "staticmethod"])
+def test_original_object_in_class_while_no_enabled_hook(kind: str) -> None:
+    calls: list[str] = []
+
+    def function(*args: object) -> str:
+        calls.append("original")
+        return "result"
+
+    function.__name__ = function.__qualname__ = "m"
+    wrappers = {"method": function, "classmethod": classmethod(function)}
+    wrappers["staticmethod"] = staticmethod(function)
+    value = wrappers[kind]
+
+    class C:
+        m = slot(value)
+
+    support_hooks(C)
+    assert C.__dict__["m"] is value
+
+    @hook(enabled=False)
+    def disabled_from_start(*args: object) -> None:
+        calls.append("disabled")
+
+    C.m.bind(disabled_from_start)
+    assert C.__dict__["m"] is value
+
+    @C.m.bind
+    @hook
+    def first(*args: object) -> None:
+        calls.append("first")
+
+    @C.m.bind
+    @hook
+    def second(*args: object) -> None:
+        calls.append("second")
+
+    assert C.__dict__["m"] is not value
+    assert C().m() == "result"
+    assert calls == ["first", "second", "original"]
+    calls.clear()
+
+    first.disable()
+    assert C.__dict__["m"] is not value
+    second.disable()
+    assert C.__dict__["m"] is value
+    assert C().m() == "result"
+    assert calls == ["original"]
+    calls.clear()
+
+    disabled_from_start.enable()
+    assert C.__dict__["m"] is not value
+    assert C().m() == "result"
+    assert calls == ["disabled", "original"]
+    disabled_from_start.disable()
+    assert C.__dict__["m"] is value
+
+
+def test_slot_declaration_reports_its_hooks() -> None:
+    calls: list[str] = []
+    Calculator = make_calculator(calls)
+
+    @Calculator.plus.bind
+    @hook(priority=HookPriority.LAST)
+    def last(self: object, arg: int) -> None:
+        pass
+
+    @Calculator.plus.bind
+    @hook(enabled=False)
+    def disabled(self: object, arg: int) -> None:
+        pass
+
+    @Calculator.plus.bind
+    @hook(priority=HookPriority.FIRST)
+    def first(self: object, arg: int) -> None:
+        pass
+
+    declaration = Calculator.plus.__hooks__
+    assert list(declaration) == [last, disabled, first]
+    assert len(declaration) == 3
+    assert declaration.active == [last, first]
+    assert list(declaration.merged_hooks()) == [first, last]
+    assert declaration.suspended is False
+
+
+def test_hook_compares_and_hashes_by_identity() -> None:
+    def callback() -> None:
+        pass
+
+    one = hook(callback)
+    other = hook(callback)
+    assert one != other
+    assert one == one
+    assert len({one, other, one}) == 2
