@@ -38,8 +38,8 @@ else:
         if _REQUIRE_EXTENSION:
             raise ImportError(
                 "hookfast: HOOKFAST_REQUIRE_EXTENSION is set, but the compiled backend hookfast._dispatch_c "
-                f"cannot be imported ({error}); reinstall hookfast from a wheel, or build it with a C compiler "
-                "and Cython available"
+                f"cannot be imported ({error}); reinstall hookfast from a wheel, or build it with a C "
+                "compiler and Cython available"
             ) from error
         _compiled_error = error
         backend = _dispatch_py

@@ -400,7 +400,9 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks,
                 context = value
                 enter = _PyType_Lookup(Py_TYPE(value), _ENTER)
                 if enter is NULL or _PyType_Lookup(Py_TYPE(value), _EXIT) is NULL:
-                    raise TypeError(f"'{type(value).__qualname__}' object does not support the context manager protocol")
+                    raise TypeError(
+                        f"'{type(value).__qualname__}' object does not support the context manager protocol"
+                    )
                 (<object>enter)(value)
             if contexts is None:
                 contexts = []
@@ -430,7 +432,8 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks,
     return result
 
 
-cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf, PyObject* kwnames):
+cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
+                                   PyObject* kwnames):
     # Installed as the type's vectorcall: `obj.method(*a, **kw)` lands here with obj in args[0].
     cdef Dispatcher dispatcher = <Dispatcher><object>callable
     cdef tuple hooks = dispatcher.hooks

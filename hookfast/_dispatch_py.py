@@ -90,8 +90,8 @@ class GeneratorContext:
     def enter(self) -> None:
         try:
             self.first_value = self.generator.send(None)
-        except StopIteration:
-            pass
+        except StopIteration:  # a generator that yields nothing: no value, no effect
+            return
 
     def process_result(self, result: Any) -> Any:
         try:
@@ -191,7 +191,9 @@ def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool:
     return received and suppressed
 
 
-def _call_hook(dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _call_hook(
+    dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     try:
         if hook_call.method_name is None:
             return hook_call.callback(*args, **kwargs)
@@ -209,6 +211,7 @@ def _call_hook(dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...
 
 
 def _process_result(hook_call: HookCall, context: Any, result: Any, tracing: bool, indent: int) -> Any:
+    process_result: Callable[[Any], Any] | None
     if type(context) is GeneratorContext:
         process_result = context.process_result
     else:
@@ -328,7 +331,7 @@ class Dispatcher:
         if found is self.callable or found is self.function:
             return False
         declaration = getattr(found, "__hooks__", None)
-        return type(declaration) is type(self.slot) and declaration.owner is not None
+        return type(declaration) is type(self.slot) and getattr(declaration, "owner", None) is not None
 
     def _make_callable(self) -> Callable[..., Any]:
         function = self.function

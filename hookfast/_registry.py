@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from hookfast import _dispatch
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 _lock = threading.RLock()
 _globally_enabled = True
 _declarations_by_name: dict[str, weakref.WeakSet[SlotDeclaration]] = {}
-_declarations_by_class: weakref.WeakKeyDictionary[type, dict[str, SlotDeclaration]] = weakref.WeakKeyDictionary()
+_declarations_by_class: weakref.WeakKeyDictionary[type, dict[str, SlotDeclaration]] = (
+    weakref.WeakKeyDictionary()
+)
 #: classes stopped at the class level, with the slot declarations that stop covers
 _suspended_classes: weakref.WeakKeyDictionary[type, list[SlotDeclaration]] = weakref.WeakKeyDictionary()
 
@@ -80,9 +83,10 @@ def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> 
             if declaration.owner is cls and declaration.name == name:
                 return False
             raise TypeError(
-                f"'{cls.__qualname__}.{name}' is the slot '{declaration.owner.__qualname__}.{declaration.name}' "
-                "again: a @slot method belongs to one class and one name. Define a new method with @slot "
-                "(it may call the other one) instead of assigning an existing slot."
+                f"'{cls.__qualname__}.{name}' is the slot "
+                f"'{declaration.owner.__qualname__}.{declaration.name}' again: a @slot method belongs "
+                "to one class and one name. Define a new method with @slot (it may call the other one) "
+                "instead of assigning an existing slot."
             )
         backend: ModuleType = _dispatch.current
         declaration.attach(cls, name, value, backend)
@@ -122,7 +126,9 @@ def _affected(declarations: Iterable[SlotDeclaration]) -> list[SlotDeclaration]:
 
 
 def _all_declarations() -> list[SlotDeclaration]:
-    return [declaration for declarations in _declarations_by_name.values() for declaration in tuple(declarations)]
+    return [
+        declaration for declarations in _declarations_by_name.values() for declaration in tuple(declarations)
+    ]
 
 
 def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[HookPriority, int, int, Hook[Any]]]:
@@ -148,9 +154,15 @@ def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[HookPriorit
 
 def _refresh(declaration: SlotDeclaration) -> None:
     backend = declaration.backend
+    assert backend is not None, "refresh of an unregistered slot"
     method_name = declaration.function.__name__
     entries = [
-        (priority, depth, position, backend.HookCall(bound, bound.callback, method_name if bound.wants_method_name() else None))
+        (
+            priority,
+            depth,
+            position,
+            backend.HookCall(bound, bound.callback, method_name if bound.wants_method_name() else None),
+        )
         for priority, depth, position, bound in collect_active_hooks(declaration)
     ]
     hooks = backend.collect(entries)
@@ -216,9 +228,9 @@ def set_class_suspended(cls: type, suspended: bool) -> None:
             for declaration in covered:
                 declaration.suspended_by.add(cls)
         else:
-            covered = _suspended_classes.pop(cls, None)
-            if covered is None:
+            if cls not in _suspended_classes:
                 return
+            covered = _suspended_classes.pop(cls)
             for declaration in covered:
                 declaration.suspended_by.discard(cls)
         refresh(covered)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar, overload
 
 from hookfast import _registry
 from hookfast.logs import NOTICE, display_name, hook_logger
@@ -60,14 +61,19 @@ class Hook(Generic[T]):
     """
 
     def __init__(
-        self, callback: Callable[..., T], enabled: bool = True, priority: HookPriority | int = HookPriority.NORMAL
+        self,
+        callback: Callable[..., T],
+        enabled: bool = True,
+        priority: HookPriority | int = HookPriority.NORMAL,
     ) -> None:
         if isinstance(callback, Hook):
             raise TypeError(
                 f"@hook decorator can be applied only once: {display_name(callback)!r} is already a Hook"
             )
         if not callable(callback):
-            raise TypeError(f"@hook needs a callable (function, generator function or class), got {callback!r}")
+            raise TypeError(
+                f"@hook needs a callable (function, generator function or class), got {callback!r}"
+            )
         self._callback = callback
         self._priority = _to_priority(priority, callback)
         self._enabled = bool(enabled)
@@ -94,7 +100,7 @@ class Hook(Generic[T]):
 
     @property
     def enabled(self) -> bool:
-        """Whether the hook-level switch is on. Assigning to it is the same as :meth:`enable`/:meth:`disable`."""
+        """Whether the hook-level switch is on; assigning to it is :meth:`enable` / :meth:`disable`."""
         return self._enabled
 
     @enabled.setter
@@ -151,7 +157,9 @@ class Hook(Generic[T]):
         the block raises.
         """
         if not self._enabled:
-            hook_logger.log(NOTICE, "|Hooks| Hook '%s' already disabled, nothing to skip", display_name(self._callback))
+            hook_logger.log(
+                NOTICE, "|Hooks| Hook '%s' already disabled, nothing to skip", display_name(self._callback)
+            )
             yield
             return
         hook_logger.log(NOTICE, "|Hooks| Skipping hook '%s' ...", display_name(self._callback))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from hookfast import _registry
 from hookfast.logs import NOTICE, state_logger

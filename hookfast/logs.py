@@ -82,12 +82,16 @@ def trace_hook_result(indent: int, result_kind: int) -> None:
 
 def trace_calling_original(slot: Any, indent: int) -> None:
     owner = slot.owner
-    _notice("%sCalling original method '%s.%s.%s'", " " * indent, owner.__module__, owner.__qualname__, slot.name)
+    _notice(
+        "%sCalling original method '%s.%s.%s'", " " * indent, owner.__module__, owner.__qualname__, slot.name
+    )
 
 
 def trace_original_result(indent: int, result: Any) -> None:
     _notice(
-        "%sMethod call is finished with %s", " " * indent, "None result" if result is None else "non-None result"
+        "%sMethod call is finished with %s",
+        " " * indent,
+        "None result" if result is None else "non-None result",
     )
 
 
@@ -100,11 +104,19 @@ def trace_result_replaced(result: Any, hook: Any) -> None:
 
 
 def trace_process_result(indent: int, hook: Any) -> None:
-    _notice("%sPassing result to 'process_result' method of context manager '%s'", " " * indent, display_name(hook))
+    _notice(
+        "%sPassing result to 'process_result' method of context manager '%s'",
+        " " * indent,
+        display_name(hook),
+    )
 
 
 def trace_result_modified(indent: int, result: Any) -> None:
-    _notice("%sMethod call result %s is modified by hook!", " " * indent, "(None)" if result is None else "(*NOT* None)")
+    _notice(
+        "%sMethod call result %s is modified by hook!",
+        " " * indent,
+        "(None)" if result is None else "(*NOT* None)",
+    )
 
 
 # --- errors, logged whatever the level of tracing ---
@@ -117,4 +129,6 @@ def log_hook_error(hook: Any) -> None:
 
 def log_process_result_error(hook: Any) -> None:
     """Log the exception being handled as raised by ``hook``'s ``process_result`` (ERROR, with traceback)."""
-    slot_logger.exception("|Hooks| Error while passing method call result to the hook '%s'", display_name(hook))
+    slot_logger.exception(
+        "|Hooks| Error while passing method call result to the hook '%s'", display_name(hook)
+    )

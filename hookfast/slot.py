@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
 from hookfast import _registry
 from hookfast.hook import Hook
@@ -39,7 +40,9 @@ class SlotDeclaration:
         self.name: str = getattr(_callable_inside(method), "__name__", "")
         self.kind: str = ""
         #: the underlying callable, called with all the slot's arguments (receiver first)
-        self.function: Callable[..., Any] = method.__func__ if isinstance(method, (classmethod, staticmethod)) else method
+        self.function: Callable[..., Any] = (
+            method.__func__ if isinstance(method, (classmethod, staticmethod)) else method
+        )
         #: what the class holds while no hook can run (the decorated object itself)
         self.original_value: Any = method
         #: what the class holds while some hook can run (the dispatcher, wrapped like the original)
@@ -150,7 +153,7 @@ class SlotDeclaration:
 
     @property
     def active(self) -> list[Hook[Any]]:
-        """This declaration's own enabled hooks, or none while suspended (onETL's ``HookCollection.active``)."""
+        """This declaration's own enabled hooks, none while suspended (``HookCollection.active``)."""
         return [] if self.suspended or self.suspended_by else [bound for bound in self.hooks if bound.enabled]
 
     def merged_hooks(self) -> tuple[Hook[Any], ...]:
@@ -191,7 +194,8 @@ def slot(method: F) -> F:
     """
     if _registry.declaration_of(method) is not None:
         raise SyntaxError(
-            f"Cannot place @slot hook twice on the same method: {getattr(_callable_inside(method), '__qualname__', method)!r}"
+            "Cannot place @slot hook twice on the same method: "
+            f"{getattr(_callable_inside(method), '__qualname__', method)!r}"
         )
     original = _callable_inside(method)
     if not callable(original):

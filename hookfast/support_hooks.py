@@ -1,10 +1,11 @@
-"""``@support_hooks`` and the class level of enable/disable (the path mirrors ``onetl.hooks.support_hooks``)."""
+"""``@support_hooks`` and the class level of enable/disable (path mirrors ``onetl.hooks.support_hooks``)."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from functools import partial
-from typing import Any, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from hookfast import _registry
 from hookfast.logs import NOTICE, slot_logger
@@ -26,12 +27,14 @@ def resume_hooks(cls: type) -> None:
 
 @contextlib.contextmanager
 def skip_hooks(cls: type) -> Iterator[None]:
-    """Stop every slot visible on ``cls`` inside a ``with`` block or a decorated function (``@Cls.skip_hooks()``).
+    """Stop every slot visible on ``cls`` in a ``with`` block or a decorated function (``@Cls.skip_hooks()``).
 
     Does nothing if the class level is already stopped; otherwise resumes it on exit, also on error.
     """
     if _registry.is_class_suspended(cls):
-        slot_logger.log(NOTICE, "|Hooks| Hooks of class '%s' already disabled, nothing to skip", cls.__qualname__)
+        slot_logger.log(
+            NOTICE, "|Hooks| Hooks of class '%s' already disabled, nothing to skip", cls.__qualname__
+        )
         yield
         return
     slot_logger.log(NOTICE, "|Hooks| Disabling hooks of class '%s'", cls.__qualname__)
