@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -132,8 +133,16 @@ def _subprocess_env(**overrides: str) -> dict[str, str]:
 
 
 def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # `python -c` puts the working directory first on sys.path: run from a neutral one, or a run
+    # from the project root would import the source tree instead of the installed package.
     return subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
