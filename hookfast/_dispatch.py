@@ -8,11 +8,8 @@ fallback, which is what CI and wheel tests set.
 from __future__ import annotations
 
 import os
-import platform
+import sys
 from types import ModuleType
-from typing import TYPE_CHECKING
-
-from hookfast import _dispatch_py
 
 __all__ = ["BACKEND", "available", "backend", "current", "use"]
 
@@ -22,15 +19,16 @@ _REQUIRE_EXTENSION = bool(os.environ.get("HOOKFAST_REQUIRE_EXTENSION"))
 _compiled: ModuleType | None = None
 _compiled_error: BaseException | None = None
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    backend: ModuleType = _dispatch_py
-elif _NO_EXTENSIONS or platform.python_implementation() != "CPython":
+    from hookfast import _dispatch_py as backend  # type checkers see one truth: the Python twin
+elif _NO_EXTENSIONS or sys.implementation.name != "cpython":
     if _REQUIRE_EXTENSION:
         raise ImportError(
             "hookfast: HOOKFAST_REQUIRE_EXTENSION is set, but HOOKFAST_NO_EXTENSIONS (or a non-CPython "
             "interpreter) forbids the compiled backend; unset one of them"
         )
-    backend = _dispatch_py
+    from hookfast import _dispatch_py as backend
 else:
     try:
         from hookfast import _dispatch_c as _compiled
@@ -42,7 +40,7 @@ else:
                 "compiler and Cython available"
             ) from error
         _compiled_error = error
-        backend = _dispatch_py
+        from hookfast import _dispatch_py as backend
     else:
         backend = _compiled
 
@@ -55,6 +53,8 @@ current: ModuleType = backend
 
 def available() -> dict[str, ModuleType]:
     """The importable backends by name (the compiled one only if it was built and not forbidden)."""
+    from hookfast import _dispatch_py  # imported on demand: the compiled backend does not need it
+
     backends = {"python": _dispatch_py}
     if _compiled is not None:
         backends["cython"] = _compiled

@@ -432,6 +432,26 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks,
     return result
 
 
+cdef bint _declares_another_slot(Dispatcher dispatcher, object found) except -1:
+    """Whether a class attribute ``found`` is the live slot of another declaration than ``dispatcher``'s.
+
+    Runs only when the receiver's class resolves the name to something else than this slot, e.g.
+    on every ``super()`` call: so no Python-level ``getattr`` on a Dispatcher (its ``__getattr__``
+    fallback would raise and catch AttributeError twice).
+    """
+    found_type = type(found)
+    if found_type is classmethod or found_type is staticmethod:
+        found = found.__func__
+        found_type = type(found)
+    if found_type is Dispatcher:
+        declaration = (<Dispatcher>found).slot
+    else:
+        declaration = getattr(found, "__hooks__", None)  # a function's __dict__ entry, if any
+    if declaration is dispatcher.slot or type(declaration) is not type(dispatcher.slot):
+        return False
+    return declaration.owner is not None
+
+
 cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
                                    PyObject* kwnames):
     # Installed as the type's vectorcall: `obj.method(*a, **kw)` lands here with obj in args[0].
@@ -500,12 +520,7 @@ cdef class Dispatcher:
         found = _PyType_Lookup(owner, self.name)
         if found is NULL or found == <PyObject*>self.active_value or found == <PyObject*>self.original_value:
             return False
-        other = <object>found
-        other = getattr(other, "__func__", other)
-        if other is self or other is self.function:
-            return False
-        declaration = getattr(other, "__hooks__", None)
-        return type(declaration) is type(self.slot) and declaration.owner is not None
+        return _declares_another_slot(self, <object>found)
 
     @property
     def callable(self):

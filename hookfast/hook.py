@@ -5,18 +5,37 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar, overload
 
 from hookfast import _registry
 from hookfast.logs import NOTICE, display_name, hook_logger
 
+TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
+    from typing import Any, Callable, Generic, TypeVar, overload
+
     from hookfast.slot import SlotDeclaration
 
-__all__ = ["Hook", "HookPriority", "hook"]
+    T = TypeVar("T")
+    F = TypeVar("F", bound=Callable[..., Any])
 
-T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
+    class _GenericHook(Generic[T]):
+        """What type checkers see as the base of :class:`Hook`."""
+
+else:
+    T = None
+
+    def overload(function: object) -> object:
+        # typing.overload only matters to type checkers; the last definition wins at run time
+        return function
+
+    class _GenericHook:
+        """Lets ``Hook[int]`` subscript at run time without importing typing."""
+
+        def __class_getitem__(cls, item: object) -> type:
+            return cls
+
+
+__all__ = ["Hook", "HookPriority", "hook"]
 
 
 class HookPriority(int, Enum):
@@ -47,7 +66,7 @@ def _to_priority(priority: Any, callback: Any) -> HookPriority:
 _WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__")
 
 
-class Hook(Generic[T]):
+class Hook(_GenericHook[T]):
     """A callback bound (or ready to be bound) to slots, with its own on/off state and priority.
 
     Calling the hook calls the callback. The hook carries the callback's ``__name__``,
@@ -182,12 +201,12 @@ def hook(callback: F, *, enabled: bool = ..., priority: HookPriority | int = ...
 
 
 @overload
-def hook(
+def hook(  # noqa: F811
     callback: None = None, *, enabled: bool = ..., priority: HookPriority | int = ...
 ) -> Callable[[Callable[..., T]], Hook[T]]: ...
 
 
-def hook(
+def hook(  # noqa: F811
     callback: Callable[..., T] | None = None,
     *,
     enabled: bool = True,
