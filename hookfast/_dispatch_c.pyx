@@ -16,6 +16,7 @@ from cpython.dict cimport PyDict_GetItem
 
 from collections.abc import Generator
 from contextlib import AbstractContextManager
+from types import FunctionType
 
 from hookfast import logs
 from hookfast.exceptions import diagnose_hook_call
@@ -28,6 +29,7 @@ cdef extern from "Python.h":
     object PyObject_Vectorcall(object callable, PyObject* const* args, size_t nargsf, PyObject* kwnames)
     PyObject* _PyType_Lookup(PyTypeObject* type, object name)
     int PyType_Check(object o)
+    PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
     PyObject* Py_True
 
 cdef extern from *:
@@ -108,7 +110,8 @@ cdef inline bint _notice_enabled() except -1:
     # See logs._make_notice_check: the logger's memo dict is exact, and a dict read costs ~nothing.
     cdef PyObject* enabled
     if _log_cache is not None:
-        enabled = PyDict_GetItem(_log_cache, _NOTICE)
+        # WithError: plain PyDict_GetItem saves and restores the error state on every call
+        enabled = PyDict_GetItemWithError(_log_cache, _NOTICE)
         if enabled is not NULL:
             return enabled == Py_True
     return logs.notice_enabled()
@@ -117,7 +120,7 @@ cdef inline bint _notice_enabled() except -1:
 cpdef int result_kind(object result) except -1:
     """Classify a hook's non-``None`` return value, as onETL does, with one dict look-up per call."""
     cdef object result_type = type(result)
-    cdef PyObject* cached = PyDict_GetItem(_result_kinds, result_type)
+    cdef PyObject* cached = PyDict_GetItemWithError(_result_kinds, result_type)
     cdef int kind
     if cached is not NULL:
         return <int><object>cached
@@ -233,18 +236,29 @@ cdef inline object _steal(PyObject* o):
     return result
 
 
+cdef object _class_attribute(object owner, str name):
+    """``getattr(owner, name, None)`` for a class, as ExitStack reads ``__enter__``/``__exit__``.
+
+    A plain function found in the MRO is what getattr would return too, so return it without the
+    attribute machinery; anything else (a classmethod, a metaclass attribute) goes through getattr.
+    """
+    cdef PyObject* found = _PyType_Lookup(<PyTypeObject*>owner, name)
+    if found is not NULL and type(<object>found) is FunctionType:
+        return <object>found
+    return getattr(owner, name, None)
+
+
 cdef bint _exit_context(object context, object exc) except -1:
-    cdef PyObject* exit_method
     if type(context) is GeneratorContext:
         if exc is None:
             return (<GeneratorContext>context).exit(None, None, None)
         return (<GeneratorContext>context).exit(type(exc), exc, exc.__traceback__)
-    exit_method = _PyType_Lookup(Py_TYPE(context), _EXIT)
-    if exit_method is NULL:
+    exit_method = _class_attribute(type(context), _EXIT)
+    if exit_method is None:
         raise AttributeError(_EXIT)
     if exc is None:
-        return bool((<object>exit_method)(context, None, None, None))
-    return bool((<object>exit_method)(context, type(exc), exc, exc.__traceback__))
+        return bool(exit_method(context, None, None, None))
+    return bool(exit_method(context, type(exc), exc, exc.__traceback__))
 
 
 cdef _fix_exception_context(object new_exc, object old_exc, object frame_exc):
@@ -305,30 +319,42 @@ cdef tuple _pack(PyObject* const* args, size_t nargsf, PyObject* kwnames):
     return positional, keywords
 
 
-cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
-                       PyObject* const* args, size_t nargsf, PyObject* kwnames):
+cdef inline object _invoke_hook(HookCall hook_call, PyObject* const* args, size_t nargsf, PyObject* kwnames):
     cdef PyObject* stack[STACK_ARGS]
     cdef Py_ssize_t nargs, index
-    try:
-        if hook_call.method_name is None:
-            return PyObject_Vectorcall(hook_call.callback, args, nargsf, kwnames)
-        nargs = PyVectorcall_NARGS(nargsf)
-        if kwnames is NULL and nargs < STACK_ARGS:
-            for index in range(nargs):
-                stack[index] = args[index]
-            stack[nargs] = <PyObject*>hook_call.method_name
-            return PyObject_Vectorcall(hook_call.callback, stack, nargs, <PyObject*>_METHOD_NAME_KWNAMES)
+    if hook_call.method_name is None:
+        return PyObject_Vectorcall(hook_call.callback, args, nargsf, kwnames)
+    nargs = PyVectorcall_NARGS(nargsf)
+    if kwnames is NULL and nargs < STACK_ARGS:
+        for index in range(nargs):
+            stack[index] = args[index]
+        stack[nargs] = <PyObject*>hook_call.method_name
+        return PyObject_Vectorcall(hook_call.callback, stack, nargs, <PyObject*>_METHOD_NAME_KWNAMES)
+    positional, keywords = _pack(args, nargsf, kwnames)
+    return hook_call.callback(*positional, method_name=hook_call.method_name, **keywords)
+
+
+cdef object _hook_error(Dispatcher dispatcher, HookCall hook_call, object exc,
+                        PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    """A hook raised ``exc``: the SignatureError to raise instead, or None after logging ``exc``."""
+    signature_error = None
+    if isinstance(exc, TypeError):
         positional, keywords = _pack(args, nargsf, kwnames)
-        return hook_call.callback(*positional, method_name=hook_call.method_name, **keywords)
+        signature_error = diagnose_hook_call(
+            dispatcher.function, hook_call.callback, hook_call.method_name, positional, keywords
+        )
+    if signature_error is None:
+        logs.log_hook_error(hook_call.hook)
+    return signature_error
+
+
+cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
+                       PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    try:
+        return _invoke_hook(hook_call, args, nargsf, kwnames)
     except Exception as exc:
-        signature_error = None
-        if isinstance(exc, TypeError):
-            positional, keywords = _pack(args, nargsf, kwnames)
-            signature_error = diagnose_hook_call(
-                dispatcher.function, hook_call.callback, hook_call.method_name, positional, keywords
-            )
+        signature_error = _hook_error(dispatcher, hook_call, exc, args, nargsf, kwnames)
         if signature_error is None:
-            logs.log_hook_error(hook_call.hook)
             raise
         raise signature_error from signature_error.__cause__
 
@@ -360,10 +386,13 @@ cdef object _process_result(HookCall hook_call, object context, object result, b
     return new_result
 
 
-cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks,
-                            PyObject* const* args, size_t nargsf, PyObject* kwnames):
-    """Run one slot call: hooks in order, the original method, result chaining, unwinding."""
-    cdef bint tracing = _notice_enabled()
+cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks, Py_ssize_t start, object first_value,
+                            bint tracing, PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    """Run one slot call: hooks in order, the original method, result chaining, unwinding.
+
+    The hooks before ``start`` already ran and returned None; hook ``start`` returned
+    ``first_value`` (or is still to be called if that is None).
+    """
     cdef Py_ssize_t count = len(hooks)
     cdef Py_ssize_t number
     cdef list contexts = None
@@ -371,17 +400,19 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks,
     cdef HookCall replaced_by = None
     cdef object replacement = None
     cdef object value, context, result
-    cdef PyObject* enter
     cdef int kind
     cdef int indent = 0
     if tracing:
         logs.trace_hooks_count(dispatcher.slot, count)
     try:
-        for number in range(count):
+        for number in range(start, count):
             hook_call = <HookCall>hooks[number]
             if tracing:
                 logs.trace_calling_hook(hook_call.hook, indent, number + 1, count)
-            value = _call_hook(dispatcher, hook_call, args, nargsf, kwnames)
+            if number == start and first_value is not None:
+                value = first_value
+            else:
+                value = _call_hook(dispatcher, hook_call, args, nargsf, kwnames)
             if value is None:
                 if tracing:
                     logs.trace_hook_result(indent, RESULT_NONE)
@@ -398,12 +429,12 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks,
                 (<GeneratorContext>context).enter()
             else:
                 context = value
-                enter = _PyType_Lookup(Py_TYPE(value), _ENTER)
-                if enter is NULL or _PyType_Lookup(Py_TYPE(value), _EXIT) is NULL:
+                enter = _class_attribute(type(value), _ENTER)
+                if enter is None or _class_attribute(type(value), _EXIT) is None:
                     raise TypeError(
                         f"'{type(value).__qualname__}' object does not support the context manager protocol"
                     )
-                (<object>enter)(value)
+                enter(value)
             if contexts is None:
                 contexts = []
             contexts.append((hook_call, context))
@@ -464,7 +495,29 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
             if _notice_enabled():
                 logs.trace_super_call(dispatcher.slot)
             return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
-    return call_with_hooks(dispatcher, hooks, args, nargsf, kwnames)
+    if _notice_enabled():
+        return call_with_hooks(dispatcher, hooks, 0, None, True, args, nargsf, kwnames)
+    # The common case, lean: every hook returns None, so nothing is entered, replaced or chained.
+    # The first hook returning something hands over to the general path, which carries on from it.
+    cdef Py_ssize_t count = len(hooks)
+    cdef Py_ssize_t index = 0
+    cdef HookCall hook_call = None
+    cdef object value = None
+    try:
+        while index < count:
+            hook_call = <HookCall>hooks[index]
+            value = _invoke_hook(hook_call, args, nargsf, kwnames)
+            if value is not None:
+                break
+            index += 1
+    except Exception as exc:
+        signature_error = _hook_error(dispatcher, hook_call, exc, args, nargsf, kwnames)
+        if signature_error is None:
+            raise
+        raise signature_error from signature_error.__cause__
+    if index < count:
+        return call_with_hooks(dispatcher, hooks, index, value, False, args, nargsf, kwnames)
+    return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
 
 
 @cython.final

@@ -194,21 +194,34 @@ def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool:
     return received and suppressed
 
 
+def _invoke_hook(hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if hook_call.method_name is None:
+        return hook_call.callback(*args, **kwargs)
+    return hook_call.callback(*args, method_name=hook_call.method_name, **kwargs)
+
+
+def _hook_error(
+    dispatcher: Dispatcher, hook_call: HookCall, exc: Exception, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Exception | None:
+    """A hook raised ``exc``: the SignatureError to raise instead, or None after logging ``exc``."""
+    signature_error = None
+    if isinstance(exc, TypeError):
+        signature_error = diagnose_hook_call(
+            dispatcher.function, hook_call.callback, hook_call.method_name, args, kwargs
+        )
+    if signature_error is None:
+        logs.log_hook_error(hook_call.hook)
+    return signature_error
+
+
 def _call_hook(
     dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     try:
-        if hook_call.method_name is None:
-            return hook_call.callback(*args, **kwargs)
-        return hook_call.callback(*args, method_name=hook_call.method_name, **kwargs)
+        return _invoke_hook(hook_call, args, kwargs)
     except Exception as exc:
-        signature_error = None
-        if isinstance(exc, TypeError):
-            signature_error = diagnose_hook_call(
-                dispatcher.function, hook_call.callback, hook_call.method_name, args, kwargs
-            )
+        signature_error = _hook_error(dispatcher, hook_call, exc, args, kwargs)
         if signature_error is None:
-            logs.log_hook_error(hook_call.hook)
             raise
         raise signature_error from signature_error.__cause__
 
@@ -236,10 +249,19 @@ def _process_result(hook_call: HookCall, context: Any, result: Any, tracing: boo
 
 
 def call_with_hooks(
-    dispatcher: Dispatcher, hooks: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+    dispatcher: Dispatcher,
+    hooks: tuple[HookCall, ...],
+    start: int,
+    first_value: Any,
+    tracing: bool,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
 ) -> Any:
-    """Run one slot call: hooks in order, the original method, result chaining, unwinding."""
-    tracing = logs.notice_enabled()
+    """Run one slot call: hooks in order, the original method, result chaining, unwinding.
+
+    The hooks before ``start`` already ran and returned None; hook ``start`` returned
+    ``first_value`` (or is still to be called if that is None).
+    """
     count = len(hooks)
     if tracing:
         logs.trace_hooks_count(dispatcher.slot, count)
@@ -248,10 +270,14 @@ def call_with_hooks(
     replacement: Any = None
     indent = 0
     try:
-        for number, hook_call in enumerate(hooks, 1):
+        for number in range(start, count):
+            hook_call = hooks[number]
             if tracing:
-                logs.trace_calling_hook(hook_call.hook, indent, number, count)
-            value = _call_hook(dispatcher, hook_call, args, kwargs)
+                logs.trace_calling_hook(hook_call.hook, indent, number + 1, count)
+            if number == start and first_value is not None:
+                value = first_value
+            else:
+                value = _call_hook(dispatcher, hook_call, args, kwargs)
             if value is None:
                 if tracing:
                     logs.trace_hook_result(indent, RESULT_NONE)
@@ -349,7 +375,29 @@ class Dispatcher:
                 if logs.notice_enabled():
                     logs.trace_super_call(dispatcher.slot)
                 return function(*args, **kwargs)
-            return call_with_hooks(dispatcher, hooks, args, kwargs)
+            if logs.notice_enabled():
+                return call_with_hooks(dispatcher, hooks, 0, None, True, args, kwargs)
+            # The common case, lean: every hook returns None, so nothing is entered, replaced or
+            # chained. The first hook returning something hands over to the general path.
+            count = len(hooks)
+            index = 0
+            hook_call = value = None
+            try:
+                while index < count:
+                    hook_call = hooks[index]
+                    value = _invoke_hook(hook_call, args, kwargs)
+                    if value is not None:
+                        break
+                    index += 1
+            except Exception as exc:
+                assert hook_call is not None
+                signature_error = _hook_error(dispatcher, hook_call, exc, args, kwargs)
+                if signature_error is None:
+                    raise
+                raise signature_error from signature_error.__cause__
+            if index < count:
+                return call_with_hooks(dispatcher, hooks, index, value, False, args, kwargs)
+            return function(*args, **kwargs)
 
         # name, docstring, signature (via __wrapped__) and the slot's attributes (bind, __hooks__, ...)
         functools.update_wrapper(slot_dispatcher, function)
