@@ -28,11 +28,12 @@ if TYPE_CHECKING:
 _lock = threading.RLock()
 _globally_enabled = True
 _declarations_by_name: dict[str, weakref.WeakSet[SlotDeclaration]] = {}
-_declarations_by_class: weakref.WeakKeyDictionary[type, dict[str, SlotDeclaration]] = (
+#: classes stopped at the class level, with the slot declarations that stop covers
+# Nothing global refers to a class or a slot strongly, so a class with slots (and hooks bound to
+# it) is collected like any other once unreferenced.
+_suspended_classes: weakref.WeakKeyDictionary[type, list[weakref.ref[SlotDeclaration]]] = (
     weakref.WeakKeyDictionary()
 )
-#: classes stopped at the class level, with the slot declarations that stop covers
-_suspended_classes: weakref.WeakKeyDictionary[type, list[SlotDeclaration]] = weakref.WeakKeyDictionary()
 
 
 def is_globally_enabled() -> bool:
@@ -53,8 +54,8 @@ def declaration_of(value: Any) -> SlotDeclaration | None:
 
 def own_declaration(cls: type, name: str) -> SlotDeclaration | None:
     """The slot that ``cls`` itself declares as ``name`` (registered by ``@support_hooks``), if any."""
-    slots = _declarations_by_class.get(cls)
-    return slots.get(name) if slots else None
+    declaration = declaration_of(cls.__dict__.get(name))
+    return declaration if declaration is not None and declaration.owner is cls else None
 
 
 def visible_declarations(cls: type) -> list[SlotDeclaration]:
@@ -92,7 +93,6 @@ def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> 
             )
         backend: ModuleType = _dispatch.current
         declaration.attach(cls, name, value, backend)
-        _declarations_by_class.setdefault(cls, {})[name] = declaration
         _declarations_by_name.setdefault(name, weakref.WeakSet()).add(declaration)
         # parents may already have hooks that this new declaration must run
         _refresh(declaration)
@@ -107,9 +107,6 @@ def unregister(declaration: SlotDeclaration) -> None:
             return
         if owner.__dict__.get(declaration.name) is not declaration.original_value:
             setattr(owner, declaration.name, declaration.original_value)
-        slots = _declarations_by_class.get(owner)
-        if slots is not None and slots.get(declaration.name) is declaration:
-            del slots[declaration.name]
         _declarations_by_name.get(declaration.name, weakref.WeakSet()).discard(declaration)
         declaration.detach()
 
@@ -187,10 +184,16 @@ def refresh(declarations: Iterable[SlotDeclaration]) -> None:
 def bind(declaration: SlotDeclaration, bound: Hook[Any]) -> None:
     with _lock:
         declaration.hooks.append(bound)
-        bound._slots.append(declaration)
+        bound._slots.append(weakref.ref(declaration))
         # inspect the callback now, outside any call, so a call never runs inspect
         bound.wants_method_name()
         refresh([declaration])
+
+
+def _live(references: Iterable[weakref.ref[SlotDeclaration]]) -> list[SlotDeclaration]:
+    return [
+        declaration for declaration in (reference() for reference in references) if declaration is not None
+    ]
 
 
 def set_hook_enabled(bound: Hook[Any], enabled: bool) -> None:
@@ -198,13 +201,13 @@ def set_hook_enabled(bound: Hook[Any], enabled: bool) -> None:
         if bound._enabled is enabled:
             return
         bound._enabled = enabled
-        refresh(bound._slots)
+        refresh(_live(bound._slots))
 
 
 def set_hook_priority(bound: Hook[Any], priority: HookPriority) -> None:
     with _lock:
         bound._priority = priority
-        refresh(bound._slots)
+        refresh(_live(bound._slots))
 
 
 def set_suspended(declaration: SlotDeclaration, suspended: bool) -> None:
@@ -226,13 +229,13 @@ def set_class_suspended(cls: type, suspended: bool) -> None:
             if cls in _suspended_classes:
                 return
             covered = visible_declarations(cls)
-            _suspended_classes[cls] = covered
+            _suspended_classes[cls] = [weakref.ref(declaration) for declaration in covered]
             for declaration in covered:
                 declaration.suspended_by.add(cls)
         else:
             if cls not in _suspended_classes:
                 return
-            covered = _suspended_classes.pop(cls)
+            covered = _live(_suspended_classes.pop(cls))
             for declaration in covered:
                 declaration.suspended_by.discard(cls)
         refresh(covered)

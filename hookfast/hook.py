@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 from enum import Enum
 
@@ -96,8 +97,9 @@ class Hook(_GenericHook[T]):
         self._callback = callback
         self._priority = _to_priority(priority, callback)
         self._enabled = bool(enabled)
-        #: slot declarations this hook is bound to, in bind order (with repeats)
-        self._slots: list[SlotDeclaration] = []
+        #: slot declarations this hook is bound to, in bind order (with repeats); weak, so that a
+        #: hook kept alive does not keep the classes it was bound to alive
+        self._slots: list[weakref.ref[SlotDeclaration]] = []
         self._wants_method_name: bool | None = None
         for attribute in _WRAPPER_ASSIGNMENTS:
             try:
@@ -138,7 +140,8 @@ class Hook(_GenericHook[T]):
     @property
     def slots(self) -> tuple[Any, ...]:
         """The slots this hook is bound to, as ``Cls.method`` objects, in bind order."""
-        return tuple(declaration.slot_object for declaration in dict.fromkeys(self._slots))
+        live = [declaration for declaration in (ref() for ref in self._slots) if declaration is not None]
+        return tuple(declaration.slot_object for declaration in dict.fromkeys(live))
 
     def wants_method_name(self) -> bool:
         """Whether the callback declares a parameter named ``method_name`` (inspected once)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -55,7 +56,7 @@ class SlotDeclaration:
         #: the slot-level switch (level 3)
         self.suspended = False
         #: classes whose class-level switch (level 2) covers this slot
-        self.suspended_by: set[type] = set()
+        self.suspended_by: weakref.WeakSet[type] = weakref.WeakSet()
 
     def attach(self, owner: type, name: str, value: Any, backend: ModuleType) -> None:
         """Called once by the registry when ``@support_hooks`` registers the slot."""
