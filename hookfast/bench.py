@@ -151,12 +151,20 @@ def run_worker(
 
 def _child_env(implementation: str) -> dict[str, str]:
     env = dict(os.environ)
-    # the workers must import the same hookfast as this process
+    # The children must import the same hookfast as this process: put its parent directory first on
+    # PYTHONPATH, and start them from an empty directory (see _run_child).
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
     if implementation == "python":
         env["HOOKFAST_NO_EXTENSIONS"] = "1"
     return env
+
+
+def _run_child(command: list[str], env: dict[str, str], **options: Any) -> subprocess.CompletedProcess[str]:
+    # `python -m`/`-c` put the working directory before PYTHONPATH on sys.path: run from a source
+    # checkout, a child would import the uncompiled source tree instead of the installed package.
+    with tempfile.TemporaryDirectory(prefix="hookfast-bench-cwd-") as neutral:
+        return subprocess.run(command, env=env, cwd=neutral, check=False, **options)
 
 
 def _run_worker_process(
@@ -179,7 +187,7 @@ def _run_worker_process(
             "--worker-output",
             str(output),
         ]
-        completed = subprocess.run(command, env=_child_env(implementation), stdout=sys.stderr, check=False)
+        completed = _run_child(command, _child_env(implementation), stdout=sys.stderr)
         if completed.returncode != 0 or not output.is_file():
             return {"implementation": implementation, "failed": f"worker exited with {completed.returncode}"}
         result: dict[str, Any] = json.loads(output.read_text())
@@ -196,9 +204,8 @@ def measure_import_time(repeat: int = 10, no_extensions: bool = False) -> dict[s
     times: list[float] = []
     backend = "?"
     for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
+        out = _run_child([sys.executable, "-c", code], env, capture_output=True, text=True)
+        out.check_returncode()
         seconds, backend = out.stdout.split()
         times.append(float(seconds) * 1e3)
     return {"ms": min(times), "median_ms": statistics.median(times), "samples_ms": times, "backend": backend}
@@ -214,13 +221,13 @@ def import_breakdown(top: int = 6, runs: int = 3) -> list[tuple[str, str, float]
     """
     best: dict[tuple[str, str], float] = {}
     for _ in range(runs):
-        out = subprocess.run(
+        out = _run_child(
             [sys.executable, "-X", "importtime", "-c", "import hookfast"],
-            env=_child_env("default"),
+            _child_env("default"),
             capture_output=True,
             text=True,
-            check=True,
         )
+        out.check_returncode()
         # -X importtime prints children before their parent, one level of indentation deeper
         pending: dict[int, list[tuple[str, float]]] = {}
         for line in out.stderr.splitlines():
@@ -561,6 +568,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "failed" in worker:
             _progress(f"worker {name} failed: {worker['failed']}")
             continue
+        if Path(worker["hookfast_file"]).resolve() != Path(hookfast.__file__).resolve():
+            # a worker measuring another hookfast (e.g. an uncompiled source tree) would be a lie
+            raise SystemExit(
+                f"hookfast.bench: the {name} worker imported {worker['hookfast_file']}, "
+                f"not {hookfast.__file__}; refusing to compare different installations"
+            )
         if name != "baseline":
             reasons = {
                 entry["unavailable"]
