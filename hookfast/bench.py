@@ -157,6 +157,7 @@ def _child_env(implementation: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
     if implementation == "python":
         env["HOOKFAST_NO_EXTENSIONS"] = "1"
+        env.pop("HOOKFAST_REQUIRE_EXTENSION", None)  # would forbid the pure-Python child
     return env
 
 
