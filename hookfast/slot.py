@@ -161,11 +161,10 @@ class SlotDeclaration:
 
     def merged_hooks(self) -> tuple[Hook[Any], ...]:
         """The hooks a call of this slot runs now, in order, across the MRO and all four levels."""
-        if self.owner is None:
+        if self.backend is None:
             return ()
-        entries = _registry.collect_active_hooks(self)
-        entries.sort(key=lambda entry: entry[:3])
-        return tuple(entry[3] for entry in entries)
+        ordered: tuple[Hook[Any], ...] = self.backend.collect(_registry.collect_active_hooks(self))
+        return ordered
 
     # onETL's HookCollection names, so code that used ``Cls.method.__hooks__`` keeps working.
     add = bind

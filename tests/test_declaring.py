@@ -1037,3 +1037,38 @@ def test_hook_compares_and_hashes_by_identity() -> None:
     assert one != other
     assert one == one
     assert len({one, other, one}) == 2
+
+
+def test_merged_hooks_follow_the_call_order_across_the_mro():
+    @support_hooks
+    class Base:
+        @slot
+        def run(self):
+            return "base"
+
+    @support_hooks
+    class Child(Base):
+        @slot
+        def run(self):
+            return "child"
+
+    base_last = Base.run.bind(hook(lambda self: None, priority=HookPriority.LAST))
+    base_first = Base.run.bind(hook(lambda self: None, priority=HookPriority.FIRST))
+    child_normal = Child.run.bind(hook(lambda self: None))
+    child_first = Child.run.bind(hook(lambda self: None, priority=HookPriority.FIRST))
+    disabled = Child.run.bind(hook(lambda self: None, enabled=False))
+
+    assert Child.run.__hooks__.merged_hooks() == (base_first, child_first, child_normal, base_last)
+    assert Base.run.__hooks__.merged_hooks() == (base_first, base_last)
+    Base.run.suspend_hooks()
+    assert Child.run.__hooks__.merged_hooks() == (child_first, child_normal)
+    Base.run.resume_hooks()
+    assert disabled not in Child.run.__hooks__.merged_hooks()
+
+
+def test_merged_hooks_of_an_unregistered_slot_is_empty():
+    def run(self):
+        return None
+
+    slot(run)
+    assert run.__hooks__.merged_hooks() == ()
