@@ -12,7 +12,6 @@ method as the caller's C array.
 cimport cython
 from cpython.object cimport PyObject, PyTypeObject
 from cpython.ref cimport Py_TYPE
-from cpython.dict cimport PyDict_GetItem
 
 from collections.abc import Generator
 from contextlib import AbstractContextManager
@@ -31,6 +30,8 @@ cdef extern from "Python.h":
     int PyType_Check(object o)
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
     PyObject* Py_True
+    PyObject* PyThreadState_GetDict()
+    int PyObject_GenericSetDict(object o, object value, void* context) except -1
 
 cdef extern from *:
     """
@@ -463,24 +464,92 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks, Py_ssize_t start
     return result
 
 
-cdef bint _declares_another_slot(Dispatcher dispatcher, object found) except -1:
-    """Whether a class attribute ``found`` is the live slot of another declaration than ``dispatcher``'s.
+# Where a call of a slot that has other declarations of its name in a class hierarchy stands.
+cdef enum:
+    POSITION_MOST_DERIVED = 0  # the receiver's class resolves the name to this slot: run its hooks
+    POSITION_DELEGATED = 1  # super() from a declaration below, in progress or resolved: no hooks
+    POSITION_REACHED = 2  # reached from below (a plain override's super(), a diamond's sibling): hooks
 
-    Runs only when the receiver's class resolves the name to something else than this slot, e.g.
-    on every ``super()`` call: so no Python-level ``getattr`` on a Dispatcher (its ``__getattr__``
-    fallback would raise and catch AttributeError twice).
-    """
+cdef str _IN_PROGRESS_KEY = "hookfast._dispatch_c.in_progress"
+
+
+cdef list _in_progress():
+    """This thread's calls in progress of slots reached from below: [dispatcher, receiver, ...]."""
+    cdef PyObject* state = PyThreadState_GetDict()
+    cdef PyObject* found
+    if state is NULL:
+        raise RuntimeError("hookfast: no thread state dict")
+    found = PyDict_GetItemWithError(<object>state, _IN_PROGRESS_KEY)
+    if found is not NULL:
+        return <list>found
+    stack = []
+    (<dict>state)[_IN_PROGRESS_KEY] = stack
+    return stack
+
+
+cdef object _dispatcher_of(object found):
+    """The dispatcher of the slot whose own object a class attribute ``found`` is, if any."""
     found_type = type(found)
-    if found_type is classmethod or found_type is staticmethod:
-        found = found.__func__
-        found_type = type(found)
-    if found_type is Dispatcher:
-        declaration = (<Dispatcher>found).slot
+    target = found.__func__ if found_type is classmethod or found_type is staticmethod else found
+    if type(target) is Dispatcher:
+        resolved = target
     else:
-        declaration = getattr(found, "__hooks__", None)  # a function's __dict__ entry, if any
-    if declaration is dispatcher.slot or type(declaration) is not type(dispatcher.slot):
-        return False
-    return declaration.owner is not None
+        try:
+            resolved = getattr(getattr(target, "__hooks__", None), "dispatcher", None)
+        except Exception:  # exotic class attributes whose __getattr__ raises anything
+            return None
+        if type(resolved) is not Dispatcher:
+            return None
+    if (found is not (<Dispatcher>resolved).active_value
+            and found is not (<Dispatcher>resolved).original_value):
+        return None  # a functools.wraps copy of a slot function: carries __hooks__, is not the slot
+    return resolved
+
+
+cdef int _position(Dispatcher dispatcher, object receiver) except -1:
+    """Apply the registry's super() rule to a call of a slot in a hierarchy (see POSITION_*)."""
+    cdef PyTypeObject* owner
+    cdef PyObject* found
+    cdef list stack
+    cdef Py_ssize_t index
+    if dispatcher.kind == KIND_CLASSMETHOD_C:
+        if not PyType_Check(receiver):
+            return POSITION_MOST_DERIVED
+        owner = <PyTypeObject*>receiver
+    else:
+        owner = Py_TYPE(receiver)
+    # What the class's MRO holds as the name, no descriptor called; the type's method cache
+    # answers, so the common case costs two compares.
+    found = _PyType_Lookup(owner, dispatcher.name)
+    if (found is NULL or found == <PyObject*>dispatcher.active_value
+            or found == <PyObject*>dispatcher.original_value):
+        return POSITION_MOST_DERIVED
+    if dispatcher.has_children:
+        resolved = _dispatcher_of(<object>found)
+        if resolved is not None and dispatcher in (<Dispatcher>resolved).parents:
+            return POSITION_DELEGATED
+        stack = _in_progress()
+        for index in range(len(stack) - 2, -1, -2):
+            if stack[index + 1] is receiver and dispatcher in (<Dispatcher>stack[index]).parents:
+                return POSITION_DELEGATED
+    return POSITION_REACHED
+
+
+cdef object _call_reached(Dispatcher dispatcher, tuple hooks,
+                          PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
+    cdef list stack
+    cdef bint tracing = _notice_enabled()
+    if len(dispatcher.parents) == 0:
+        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, nargsf, kwnames)
+    # Record the call, so that its own super() calls (to the parents) know they are delegations.
+    stack = _in_progress()
+    stack.append(dispatcher)
+    stack.append(<object>args[0])
+    try:
+        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, nargsf, kwnames)
+    finally:
+        del stack[len(stack) - 2:]
 
 
 cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
@@ -488,13 +557,17 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
     # Installed as the type's vectorcall: `obj.method(*a, **kw)` lands here with obj in args[0].
     cdef Dispatcher dispatcher = <Dispatcher><object>callable
     cdef tuple hooks = dispatcher.hooks
+    cdef int position
     if len(hooks) == 0:
         return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
-    if dispatcher.kind != KIND_STATICMETHOD_C and PyVectorcall_NARGS(nargsf) > 0:
-        if dispatcher._is_delegated(<object>args[0]):
+    if dispatcher.in_hierarchy and PyVectorcall_NARGS(nargsf) > 0:
+        position = _position(dispatcher, <object>args[0])
+        if position == POSITION_DELEGATED:
             if _notice_enabled():
                 logs.trace_super_call(dispatcher.slot)
             return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+        if position == POSITION_REACHED:
+            return _call_reached(dispatcher, hooks, args, nargsf, kwnames)
     if _notice_enabled():
         return call_with_hooks(dispatcher, hooks, 0, None, True, args, nargsf, kwnames)
     # The common case, lean: every hook returns None, so nothing is entered, replaced or chained.
@@ -522,9 +595,16 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
 
 @cython.final
 cdef class Dispatcher:
-    """Call machinery of one slot declaration; for regular methods, also the object installed in the class."""
+    """Call machinery of one slot declaration, and the object installed in the class while hooks can run.
+
+    It stands in for the slot's function there, so it behaves like one: it shares the function's
+    attribute dict, passes ``isinstance(..., FunctionType)``, pickles by its qualified name,
+    copies as itself and takes weak references.
+    """
 
     cdef vectorcallfunc _vectorcall
+    cdef dict __dict__
+    cdef object __weakref__
     cdef readonly object slot
     cdef readonly object function
     cdef readonly str name
@@ -532,14 +612,19 @@ cdef class Dispatcher:
     cdef public tuple hooks
     cdef readonly object original_value
     cdef readonly object active_value
+    cdef readonly frozenset parents
+    cdef readonly bint has_children
+    cdef bint in_hierarchy
 
     def __cinit__(self, *args, **kwargs):
         self._vectorcall = <vectorcallfunc>_dispatcher_vectorcall
         self.hooks = ()
+        self.parents = frozenset()
 
     def __init__(self, slot):
         self.slot = slot
-        self.function = slot.function
+        # the method body: a private copy of the slot's function, never its trampoline
+        self.function = slot.body
         self.name = slot.name
         self.original_value = slot.original_value
         if slot.kind == KIND_CLASSMETHOD:
@@ -551,29 +636,14 @@ cdef class Dispatcher:
         else:
             self.kind = KIND_METHOD_C
             self.active_value = self
+        # bind, __hooks__, __wrapped__ and whatever users set: the same dict as the function's
+        PyObject_GenericSetDict(self, slot.function.__dict__, NULL)
 
-    def is_delegated(self, receiver):
-        """True if this call is a parent slot reached by ``super()`` from an overriding slot."""
-        return self._is_delegated(receiver)
-
-    cdef bint _is_delegated(self, object receiver) except -1:
-        """True if this call is a parent slot reached by ``super()`` from an overriding slot.
-
-        The receiver's class resolves the name to another registered slot declaration: one
-        ``_PyType_Lookup`` and an identity compare in the common case, no call-stack state.
-        """
-        cdef PyTypeObject* owner
-        cdef PyObject* found
-        if self.kind == KIND_CLASSMETHOD_C:
-            if not PyType_Check(receiver):
-                return False
-            owner = <PyTypeObject*>receiver
-        else:
-            owner = Py_TYPE(receiver)
-        found = _PyType_Lookup(owner, self.name)
-        if found is NULL or found == <PyObject*>self.active_value or found == <PyObject*>self.original_value:
-            return False
-        return _declares_another_slot(self, <object>found)
+    def set_hierarchy(self, frozenset parents, bint has_children):
+        """Where the slot stands among the declarations of its name (decided by the registry)."""
+        self.parents = parents
+        self.has_children = has_children
+        self.in_hierarchy = self.kind != KIND_STATICMETHOD_C and (len(parents) > 0 or has_children)
 
     @property
     def callable(self):
@@ -584,33 +654,59 @@ cdef class Dispatcher:
             return self
         return PyMethod_New(self, instance)
 
-    # The dispatcher stands in for the original function in the class: look like it.
+    # Function-like, for code that receives `Cls.method` (inspect, pickle, copy, decorators).
     @property
-    def __wrapped__(self):
-        return self.function
+    def __class__(self):
+        return FunctionType if type(self.slot.function) is FunctionType else Dispatcher
 
     @property
     def __name__(self):
-        return self.function.__name__
+        return self.slot.function.__name__
+
+    @__name__.setter
+    def __name__(self, value):
+        self.slot.function.__name__ = value
 
     @property
     def __qualname__(self):
-        return self.function.__qualname__
+        return self.slot.function.__qualname__
+
+    @__qualname__.setter
+    def __qualname__(self, value):
+        self.slot.function.__qualname__ = value
 
     @property
     def __module__(self):
-        return self.function.__module__
+        return self.slot.function.__module__
+
+    @__module__.setter
+    def __module__(self, value):
+        self.slot.function.__module__ = value
 
     @property
     def __doc__(self):
-        return self.function.__doc__
+        return self.slot.function.__doc__
+
+    @__doc__.setter
+    def __doc__(self, value):
+        self.slot.function.__doc__ = value
 
     def __getattr__(self, name):
-        # bind, suspend_hooks, resume_hooks, skip_hooks, __hooks__ and user attributes
-        return getattr(self.function, name)
+        # what the function has outside its dict: __code__, __defaults__, __annotations__, ...
+        return getattr(self.slot.function, name)
+
+    def __reduce__(self):
+        # as pickle does for a function: by reference to its qualified name in its module
+        return self.slot.function.__qualname__
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
     def __repr__(self):
-        return f"<hookfast slot dispatcher {self.function.__qualname__!r}>"
+        return f"<hookfast slot dispatcher {self.slot.function.__qualname__!r}>"
 
 
 cdef Dispatcher _sample = Dispatcher.__new__(Dispatcher)

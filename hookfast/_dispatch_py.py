@@ -16,7 +16,8 @@ Interface used by the thin layer (``_registry``):
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import threading
 from collections.abc import Generator
 from contextlib import AbstractContextManager
 
@@ -42,6 +43,7 @@ KIND_METHOD = "method"
 KIND_CLASSMETHOD = "classmethod"
 KIND_STATICMETHOD = "staticmethod"
 
+_NOT_FOUND = object()
 _RESULT_KIND_CACHE_SIZE = 1024
 _result_kinds: dict[type, int] = {}
 
@@ -328,17 +330,111 @@ def call_with_hooks(
     return result
 
 
+# Where a call of a slot that has other declarations of its name in a class hierarchy stands.
+POSITION_MOST_DERIVED = 0  # the receiver's class resolves the name to this slot: run its hooks
+POSITION_DELEGATED = 1  # super() from a declaration below, in progress or resolved: no hooks
+POSITION_REACHED = 2  # reached from below (a plain override's super(), a diamond's sibling): hooks
+
+_thread_state = threading.local()
+
+
+def _in_progress() -> list[Any]:
+    """This thread's calls in progress of slots reached from below: [dispatcher, receiver, ...]."""
+    try:
+        return _thread_state.stack  # type: ignore[no-any-return]
+    except AttributeError:
+        stack: list[Any] = []
+        _thread_state.stack = stack
+        return stack
+
+
+def _dispatcher_of(found: Any) -> Dispatcher | None:
+    """The dispatcher of the slot whose own object a class attribute ``found`` is, if any."""
+    target = found.__func__ if type(found) is classmethod or type(found) is staticmethod else found
+    try:
+        resolved = getattr(getattr(target, "__hooks__", None), "dispatcher", None)
+    except Exception:  # exotic class attributes whose __getattr__ raises anything
+        return None
+    if type(resolved) is not Dispatcher:
+        return None
+    if found is not resolved.active_value and found is not resolved.original_value:
+        return None  # a functools.wraps copy of a slot function: carries __hooks__, is not the slot
+    return resolved
+
+
+def _position(dispatcher: Dispatcher, receiver: Any) -> int:
+    """Apply the registry's super() rule to a call of a slot in a hierarchy (see POSITION_*)."""
+    if dispatcher.kind == KIND_CLASSMETHOD:
+        if not isinstance(receiver, type):
+            return POSITION_MOST_DERIVED
+        owner = receiver
+    else:
+        owner = type(receiver)
+    # What the class's MRO holds as the name, no descriptor called (C: _PyType_Lookup).
+    name = dispatcher.name
+    for klass in owner.__mro__:
+        found = klass.__dict__.get(name, _NOT_FOUND)
+        if found is not _NOT_FOUND:
+            break
+    if found is _NOT_FOUND or found is dispatcher.active_value or found is dispatcher.original_value:
+        return POSITION_MOST_DERIVED
+    if dispatcher.has_children:
+        resolved = _dispatcher_of(found)
+        if resolved is not None and dispatcher in resolved.parents:
+            return POSITION_DELEGATED
+        stack = _in_progress()
+        for index in range(len(stack) - 2, -1, -2):
+            if stack[index + 1] is receiver and dispatcher in stack[index].parents:
+                return POSITION_DELEGATED
+    return POSITION_REACHED
+
+
+def _call_reached(
+    dispatcher: Dispatcher, hooks: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
+    tracing = logs.notice_enabled()
+    if not dispatcher.parents:
+        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, kwargs)
+    # Record the call, so that its own super() calls (to the parents) know they are delegations.
+    stack = _in_progress()
+    stack.append(dispatcher)
+    stack.append(args[0])
+    try:
+        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, kwargs)
+    finally:
+        del stack[-2:]
+
+
 class Dispatcher:
     """Call machinery of one slot declaration (see the module docstring)."""
 
-    __slots__ = ("active_value", "callable", "function", "hooks", "kind", "name", "slot")
+    __slots__ = (
+        "__weakref__",
+        "active_value",
+        "callable",
+        "function",
+        "has_children",
+        "hooks",
+        "in_hierarchy",
+        "kind",
+        "name",
+        "original_value",
+        "parents",
+        "slot",
+    )
 
     def __init__(self, slot: Any) -> None:
         self.slot = slot
-        self.function: Callable[..., Any] = slot.function
+        #: the method body: a private copy of the slot's function, never its trampoline
+        self.function: Callable[..., Any] = slot.body
         self.name: str = slot.name
         self.kind: str = slot.kind
         self.hooks: tuple[HookCall, ...] = ()
+        self.original_value: Any = slot.original_value
+        self.parents: frozenset[Dispatcher] = frozenset()
+        self.has_children = False
+        self.in_hierarchy = False
         self.callable: Callable[..., Any] = self._make_callable()
         self.active_value: Any = self.callable
         if self.kind == KIND_CLASSMETHOD:
@@ -346,35 +442,28 @@ class Dispatcher:
         elif self.kind == KIND_STATICMETHOD:
             self.active_value = staticmethod(self.callable)
 
-    def is_delegated(self, receiver: Any) -> bool:
-        """True if this call is a parent slot reached by ``super()`` from an overriding slot.
-
-        The receiver's class then resolves the name to another registered slot declaration. No
-        call stack is kept, so this holds per thread and per task by construction.
-        """
-        owner = receiver if self.kind == KIND_CLASSMETHOD else type(receiver)
-        found = getattr(owner, self.name, None)
-        if found is self.callable or found is self.function:
-            return False
-        found = getattr(found, "__func__", found)
-        if found is self.callable or found is self.function:
-            return False
-        declaration = getattr(found, "__hooks__", None)
-        return type(declaration) is type(self.slot) and getattr(declaration, "owner", None) is not None
+    def set_hierarchy(self, parents: frozenset[Dispatcher], has_children: bool) -> None:
+        """Where the slot stands among the declarations of its name (decided by the registry)."""
+        self.parents = parents
+        self.has_children = has_children
+        self.in_hierarchy = self.kind != KIND_STATICMETHOD and bool(parents or has_children)
 
     def _make_callable(self) -> Callable[..., Any]:
         function = self.function
-        detect_super = self.kind != KIND_STATICMETHOD
         dispatcher = self
 
         def slot_dispatcher(*args: Any, **kwargs: Any) -> Any:
             hooks = dispatcher.hooks
             if not hooks:
                 return function(*args, **kwargs)
-            if detect_super and args and dispatcher.is_delegated(args[0]):
-                if logs.notice_enabled():
-                    logs.trace_super_call(dispatcher.slot)
-                return function(*args, **kwargs)
+            if dispatcher.in_hierarchy and args:
+                position = _position(dispatcher, args[0])
+                if position == POSITION_DELEGATED:
+                    if logs.notice_enabled():
+                        logs.trace_super_call(dispatcher.slot)
+                    return function(*args, **kwargs)
+                if position == POSITION_REACHED:
+                    return _call_reached(dispatcher, hooks, args, kwargs)
             if logs.notice_enabled():
                 return call_with_hooks(dispatcher, hooks, 0, None, True, args, kwargs)
             # The common case, lean: every hook returns None, so nothing is entered, replaced or
@@ -399,8 +488,16 @@ class Dispatcher:
                 return call_with_hooks(dispatcher, hooks, index, value, False, args, kwargs)
             return function(*args, **kwargs)
 
-        # name, docstring, signature (via __wrapped__) and the slot's attributes (bind, __hooks__, ...)
-        functools.update_wrapper(slot_dispatcher, function)
+        # Look like the slot's function, and share its attribute dict (bind, __hooks__, __wrapped__,
+        # whatever users set), so the class attribute behaves the same whichever object it holds.
+        slot_function = self.slot.function
+        for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+            with contextlib.suppress(AttributeError):
+                setattr(slot_dispatcher, attribute, getattr(slot_function, attribute))
+        slot_dispatcher.__dict__ = slot_function.__dict__  # @slot accepts only callables with one
+        annotations = getattr(slot_function, "__annotations__", None)
+        if type(annotations) is dict:
+            slot_dispatcher.__annotations__ = annotations
         return slot_dispatcher
 
 

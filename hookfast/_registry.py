@@ -2,15 +2,23 @@
 
 Every bind and every state change, at any of the four levels, recomputes the merged, filtered,
 ordered hook tuple of each affected slot declaration (the changed one and the declarations of the
-same name in its subclasses) and installs in the owner class either the backend's dispatcher (some
-hook can run) or the original method (none can). So a slot call never walks the MRO, never checks
-a state flag and, while no hook can run, costs exactly a plain method call.
+same name below it in a class hierarchy) and installs it (``SlotDeclaration.install``): while some
+hook can run, the class holds the backend's dispatcher and the slot function's code is a trampoline
+to it; while none can, the class holds the original method and the function its original code. So a
+slot call never walks the MRO, never checks a state flag and, while no hook can run, costs exactly
+a plain method call, and a reference to the slot taken at any time runs the hooks active when it is
+called.
+
+Registration also decides, once, what ``super()`` delegation means for each declaration (its
+``parents``: the other declarations of the name in its class's MRO); both backends apply that rule
+on the call path.
 
 State changes are rare and serialised by one lock; calls take no lock and read one tuple.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import Iterable
@@ -27,10 +35,15 @@ if TYPE_CHECKING:
 
 _lock = threading.RLock()
 _globally_enabled = True
-_declarations_by_name: dict[str, weakref.WeakSet[SlotDeclaration]] = {}
-#: classes stopped at the class level, with the slot declarations that stop covers
 # Nothing global refers to a class or a slot strongly, so a class with slots (and hooks bound to
-# it) is collected like any other once unreferenced.
+# it) is collected like any other once unreferenced; the containers below are pruned as it goes.
+_declarations_by_name: dict[str, weakref.WeakSet[SlotDeclaration]] = {}
+#: registrations left before the next sweep of names whose every declaration was collected
+_registrations_before_sweep = 64
+#: the slots each class registered (its own declarations), whatever its namespace holds right now:
+#: a ``mock.patch`` may have replaced the attribute, the slot is still the class's
+_owned: weakref.WeakKeyDictionary[type, dict[str, weakref.ref[SlotDeclaration]]] = weakref.WeakKeyDictionary()
+#: classes stopped at the class level, with the slot declarations that stop covers
 _suspended_classes: weakref.WeakKeyDictionary[type, list[weakref.ref[SlotDeclaration]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -53,9 +66,35 @@ def declaration_of(value: Any) -> SlotDeclaration | None:
 
 
 def own_declaration(cls: type, name: str) -> SlotDeclaration | None:
-    """The slot that ``cls`` itself declares as ``name`` (registered by ``@support_hooks``), if any."""
-    declaration = declaration_of(cls.__dict__.get(name))
-    return declaration if declaration is not None and declaration.owner is cls else None
+    """The registered slot that ``cls`` itself declares as ``name``, if any.
+
+    The slot ``@support_hooks`` registered for ``cls``, even while a ``mock.patch`` replaces the
+    attribute; otherwise a slot whose own object ``cls`` holds: a class rebuilt from a decorated
+    one (``@dataclass(slots=True)``, ``attrs``) holds the same objects and so declares the same
+    slot. A ``functools.wraps`` copy of a slot function carries ``__hooks__`` but is not one of the
+    slot's objects: not a declaration.
+    """
+    registered = _owned.get(cls)
+    if registered is not None:
+        reference = registered.get(name)
+        declaration = reference() if reference is not None else None
+        if declaration is not None and declaration.owner is cls:
+            return declaration
+    value = cls.__dict__.get(name)
+    if value is None:
+        return None
+    declaration = declaration_of(value)
+    return declaration if declaration is not None and declaration.holds(value) else None
+
+
+def declarations_in_mro(cls: type, name: str) -> list[SlotDeclaration]:
+    """The registered slots of ``name`` that ``cls``'s MRO holds, most derived first, each once."""
+    found: list[SlotDeclaration] = []
+    for klass in cls.__mro__:
+        declaration = own_declaration(klass, name)
+        if declaration is not None and declaration not in found:
+            found.append(declaration)
+    return found
 
 
 def visible_declarations(cls: type) -> list[SlotDeclaration]:
@@ -63,7 +102,7 @@ def visible_declarations(cls: type) -> list[SlotDeclaration]:
     seen: set[str] = set()
     found = []
     for klass in cls.__mro__:
-        for name in vars(klass):
+        for name in [*vars(klass), *_owned.get(klass, ())]:
             if name in seen:
                 continue
             seen.add(name)
@@ -73,10 +112,26 @@ def visible_declarations(cls: type) -> list[SlotDeclaration]:
     return found
 
 
+def _live_declarations(name: str) -> list[SlotDeclaration]:
+    return list(_declarations_by_name.get(name, ()))
+
+
+def _sweep_names() -> None:
+    """Forget the names whose every declaration was collected (amortised over registrations)."""
+    global _registrations_before_sweep
+    _registrations_before_sweep -= 1
+    if _registrations_before_sweep > 0:
+        return
+    for name in [name for name, declarations in _declarations_by_name.items() if not declarations]:
+        del _declarations_by_name[name]
+    _registrations_before_sweep = max(64, 2 * len(_declarations_by_name))
+
+
 def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> bool:
     """Make ``declaration`` (found as ``cls.<name>``) a live slot of ``cls``.
 
-    Returns False if it already is (``@support_hooks`` applied twice).
+    Returns False if it already is (``@support_hooks`` applied twice). On failure nothing is left
+    registered, attached or swapped.
 
     Raises:
         TypeError: the same slot function is already registered under another class or name.
@@ -92,41 +147,112 @@ def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> 
                 "instead of assigning an existing slot."
             )
         backend: ModuleType = _dispatch.current
-        declaration.attach(cls, name, value, backend)
-        _declarations_by_name.setdefault(name, weakref.WeakSet()).add(declaration)
-        # parents may already have hooks that this new declaration must run
-        _refresh(declaration)
+        try:
+            declaration.attach(cls, name, value, backend)
+            _owned.setdefault(cls, {})[name] = weakref.ref(declaration)
+            _declarations_by_name.setdefault(name, weakref.WeakSet()).add(declaration)
+            _update_hierarchy(declaration)
+            # parents may already have hooks that this new declaration must run
+            _refresh(declaration)
+        except BaseException:
+            unregister(declaration)
+            raise
+        _sweep_names()
     return True
 
 
 def unregister(declaration: SlotDeclaration) -> None:
-    """Undo :func:`register` (used when ``@support_hooks`` fails half-way)."""
+    """Undo :func:`register`, also a partial one (used when ``@support_hooks`` fails half-way)."""
     with _lock:
         owner = declaration.owner
         if owner is None:
             return
-        if owner.__dict__.get(declaration.name) is not declaration.original_value:
-            setattr(owner, declaration.name, declaration.original_value)
-        _declarations_by_name.get(declaration.name, weakref.WeakSet()).discard(declaration)
+        name = declaration.name
+        current = owner.__dict__.get(name)
+        if current is not declaration.original_value and declaration.holds(current):
+            # a metaclass refusing the assignment refused the swap before it too: nothing to undo
+            with contextlib.suppress(Exception):
+                setattr(owner, name, declaration.original_value)
+        registered = _owned.get(owner)
+        if registered is not None and registered.get(name, lambda: None)() is declaration:
+            del registered[name]
+            if not registered:
+                del _owned[owner]
+        declarations = _declarations_by_name.get(name)
+        if declarations is not None:
+            declarations.discard(declaration)
+            if not declarations:
+                del _declarations_by_name[name]
+        subclass_declarations = [
+            other for other in _live_declarations(name) if declaration in getattr(other, "parents", ())
+        ]
         declaration.detach()
+        for other in subclass_declarations:
+            _update_hierarchy(other)
+
+
+def _update_hierarchy(declaration: SlotDeclaration) -> None:
+    """Record ``declaration``'s place among the declarations of its name (the ``super()`` rule).
+
+    Its ``parents`` are the other declarations its class's MRO holds; a call of one of them while
+    a call of ``declaration`` is in progress on the same receiver is a delegation, and so is a call
+    of one of them on a receiver whose class resolves the name to ``declaration``. Both backends
+    apply this on the call path; it is decided here, once. Declarations already registered below
+    this one (``@support_hooks`` applied to a base late) are updated too.
+    """
+    owner = declaration.owner
+    assert owner is not None
+    name = declaration.name
+    parents = [other for other in declarations_in_mro(owner, name) if other is not declaration]
+    declaration.parents = frozenset(parents)
+    _set_dispatcher_hierarchy(declaration)
+    for parent in parents:
+        if not parent.has_children:
+            parent.has_children = True
+            _set_dispatcher_hierarchy(parent)
+    for subclass in _subclasses(owner):
+        other = own_declaration(subclass, name)
+        if other is not None and other is not declaration and declaration not in other.parents:
+            _update_hierarchy(other)
+
+
+def _subclasses(cls: type) -> list[type]:
+    """Every live subclass of ``cls``, each once (empty for a class just created: the usual case)."""
+    found: dict[type, None] = {}
+    pending = [cls]
+    while pending:
+        subclass: type
+        for subclass in type.__subclasses__(pending.pop()):
+            if subclass not in found:
+                found[subclass] = None
+                pending.append(subclass)
+    return list(found)
+
+
+def _set_dispatcher_hierarchy(declaration: SlotDeclaration) -> None:
+    parents = frozenset(parent.dispatcher for parent in declaration.parents)
+    declaration.dispatcher.set_hierarchy(parents, declaration.has_children)
 
 
 def _affected(declarations: Iterable[SlotDeclaration]) -> list[SlotDeclaration]:
-    """The given declarations and every declaration of the same name in their subclasses."""
+    """The given declarations and every declaration of the same name below them in a hierarchy."""
     result: dict[SlotDeclaration, None] = {}
     for changed in declarations:
-        owner = changed.owner
-        if owner is None:
+        if changed.owner is None:
             continue
-        for candidate in tuple(_declarations_by_name.get(changed.name, ())):
-            if candidate.owner is not None and owner in candidate.owner.__mro__:
-                result[candidate] = None
+        result[changed] = None
+        if changed.has_children:
+            for candidate in _live_declarations(changed.name):
+                if changed in candidate.parents:
+                    result[candidate] = None
     return list(result)
 
 
 def _all_declarations() -> list[SlotDeclaration]:
     return [
-        declaration for declarations in _declarations_by_name.values() for declaration in tuple(declarations)
+        declaration
+        for declarations in list(_declarations_by_name.values())
+        for declaration in list(declarations)
     ]
 
 
@@ -154,7 +280,7 @@ def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[HookPriorit
 def _refresh(declaration: SlotDeclaration) -> None:
     backend = declaration.backend
     assert backend is not None, "refresh of an unregistered slot"
-    method_name = declaration.function.__name__
+    method_name = declaration.method_name
     entries = [
         (
             priority,
@@ -165,14 +291,10 @@ def _refresh(declaration: SlotDeclaration) -> None:
         for priority, depth, position, bound in collect_active_hooks(declaration)
     ]
     hooks = backend.collect(entries)
+    # The dispatcher's tuple is set first: a call already past the attribute look-up or inside the
+    # trampoline sees either the old or the new tuple, never a missing one.
     declaration.dispatcher.hooks = hooks
-    owner = declaration.owner
-    assert owner is not None
-    target = declaration.active_value if hooks else declaration.original_value
-    # The dispatcher's tuple is set first: a call already past the attribute look-up sees either
-    # the old or the new tuple, never a missing one.
-    if owner.__dict__.get(declaration.name) is not target:
-        setattr(owner, declaration.name, target)
+    declaration.install(bool(hooks))
 
 
 def refresh(declarations: Iterable[SlotDeclaration]) -> None:
@@ -183,11 +305,25 @@ def refresh(declarations: Iterable[SlotDeclaration]) -> None:
 
 def bind(declaration: SlotDeclaration, bound: Hook[Any]) -> None:
     with _lock:
-        declaration.hooks.append(bound)
-        bound._slots.append(weakref.ref(declaration))
         # inspect the callback now, outside any call, so a call never runs inspect
         bound.wants_method_name()
-        refresh([declaration])
+        declaration.hooks.append(bound)
+        _prune_dead(bound._slots)
+        bound._slots.append(weakref.ref(declaration))
+        try:
+            refresh([declaration])
+        except BaseException:
+            declaration.hooks.pop()
+            bound._slots.pop()
+            refresh([declaration])
+            raise
+
+
+def _prune_dead(references: list[weakref.ref[SlotDeclaration]]) -> None:
+    """Drop references to collected declarations once they could make up half of ``references``."""
+    count = len(references)
+    if count >= 8 and count & (count - 1) == 0:  # at powers of two: amortised O(1) per bind
+        references[:] = [reference for reference in references if reference() is not None]
 
 
 def _live(references: Iterable[weakref.ref[SlotDeclaration]]) -> list[SlotDeclaration]:

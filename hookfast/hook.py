@@ -65,6 +65,15 @@ def _to_priority(priority: Any, callback: Any) -> HookPriority:
 
 
 _WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__")
+_reserved_names: frozenset[str] | None = None
+
+
+def _hook_names() -> frozenset[str]:
+    """Names a :class:`Hook` defines itself (computed once, when the first hook is made)."""
+    global _reserved_names
+    if _reserved_names is None:
+        _reserved_names = frozenset(dir(Hook))
+    return _reserved_names
 
 
 class Hook(_GenericHook[T]):
@@ -107,11 +116,14 @@ class Hook(_GenericHook[T]):
             except AttributeError:
                 continue
             setattr(self, attribute, value)
-        if not isinstance(callback, type):
-            # as functools.wraps, but a class's namespace (methods, fields) is not copied onto the hook
-            for key, value in getattr(callback, "__dict__", {}).items():
-                if key not in self.__dict__ and key not in ("callback", "enabled", "priority"):
-                    self.__dict__[key] = value
+        # As functools.wraps (onETL): the callback's attributes, for a class its namespace, become
+        # the hook's, so `Ctx.entered += 1` inside a context-manager class decorated with @hook
+        # still finds `entered`. Except what the hook itself defines: `enabled`, `priority`,
+        # `callback` and the rest keep meaning the hook's own.
+        reserved = _hook_names()
+        for key, value in getattr(callback, "__dict__", {}).items():
+            if key not in self.__dict__ and key not in reserved:
+                self.__dict__[key] = value
         self.__wrapped__ = callback
 
     @property

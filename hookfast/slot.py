@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import weakref
 from collections.abc import Iterator
-from types import ModuleType
+from types import CodeType, FunctionType, ModuleType
 
-from hookfast import _registry
+from hookfast import _registry, _trampoline
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
 
@@ -22,6 +23,9 @@ else:
 
 __all__ = ["SlotDeclaration", "slot"]
 
+_MISSING = object()
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
+
 
 def _callable_inside(method: Any) -> Any:
     # onETL's rule: unwrap one __wrapped__ level (classmethod/staticmethod have it since 3.10,
@@ -35,6 +39,11 @@ class SlotDeclaration:
 
     Reachable as ``Cls.method.__hooks__``. Iterating it gives the hooks bound to this declaration
     in bind order (onETL's ``HookCollection`` did the same).
+
+    While no hook can run, the class holds the decorated object itself and the function runs its
+    own code. While some hook can, the class holds the backend's dispatcher (the fast path through
+    the class) and the function's ``__code__`` is a trampoline to that dispatcher, so a reference
+    to the function taken at any time dispatches too (see ``hookfast._trampoline``).
     """
 
     def __init__(self, method: Any) -> None:
@@ -42,14 +51,25 @@ class SlotDeclaration:
         self.owner: type | None = None
         self.name: str = getattr(_callable_inside(method), "__name__", "")
         self.kind: str = ""
-        #: the underlying callable, called with all the slot's arguments (receiver first)
+        #: the marked callable (the function inside a classmethod/staticmethod): what users hold
         self.function: Callable[..., Any] = (
             method.__func__ if isinstance(method, (classmethod, staticmethod)) else method
         )
+        #: the name hooks receive as ``method_name``: the function's own ``__name__``, as in onETL
+        self.method_name: str = self.name
         #: what the class holds while no hook can run (the decorated object itself)
         self.original_value: Any = method
         #: what the class holds while some hook can run (the dispatcher, wrapped like the original)
         self.active_value: Any = None
+        #: what the dispatcher calls as the method body: a private copy of a Python function
+        #: (whose own code may be the trampoline), or the callable itself for other callables
+        self.body: Callable[..., Any] | None = None
+        #: the function's code at registration, None if it is not a Python function (no swapping)
+        self.original_code: CodeType | None = None
+        self._trampoline: CodeType | None = None
+        #: the function's own ``__wrapped__`` before registration, restored by :meth:`detach`
+        self._saved_wrapped: Any = _MISSING
+        self._marked_coroutine = False
         self.backend: ModuleType | None = None
         self.dispatcher: Any = None
         self.hooks: list[Hook[Any]] = []
@@ -57,35 +77,107 @@ class SlotDeclaration:
         self.suspended = False
         #: classes whose class-level switch (level 2) covers this slot
         self.suspended_by: weakref.WeakSet[type] = weakref.WeakSet()
+        #: the other registered declarations of this name in the owner's MRO (set by the registry):
+        #: a call of one of them is a ``super()`` delegation while a call of this one is in progress
+        self.parents: frozenset[SlotDeclaration] = frozenset()
+        #: whether this declaration is among the parents of another one (set by the registry)
+        self.has_children = False
 
     def attach(self, owner: type, name: str, value: Any, backend: ModuleType) -> None:
-        """Called once by the registry when ``@support_hooks`` registers the slot."""
-        self.owner = owner
-        self.name = name
-        self.original_value = value
+        """Called once by the registry when ``@support_hooks`` registers the slot.
+
+        Changes nothing outside this object until everything that can fail has succeeded, so a
+        failure leaves the function and the class untouched.
+        """
+        function = self.function
         if isinstance(value, classmethod):
-            self.kind = "classmethod"
+            kind = "classmethod"
         elif isinstance(value, staticmethod) or not hasattr(type(value), "__get__"):
             # a plain callable object in a class (no __get__) is called without the instance
-            self.kind = "staticmethod"
+            kind = "staticmethod"
         else:
-            self.kind = "method"
-        function = self.function
+            kind = "method"
+        method_name = function.__name__  # as onETL: a callable without a name fails here
+        swappable = type(function) is FunctionType
+        self.owner, self.name, self.kind, self.original_value = owner, name, kind, value
+        self.method_name = method_name
+        self.body = _trampoline.private_copy(function) if swappable else function  # type: ignore[arg-type]
+        self.backend = backend
+        self.dispatcher = backend.Dispatcher(self)
+        self.active_value = self.dispatcher.active_value
+        if swappable:
+            self.original_code = function.__code__
+            self._saved_wrapped = function.__dict__.get("__wrapped__", _MISSING)
+            # inspect.signature / unwrap reach the original signature through it, whatever the code
+            function.__wrapped__ = self.body  # type: ignore[attr-defined]
+            if (
+                self.original_code.co_flags & _CO_COROUTINE
+                and sys.version_info >= (3, 12)
+                and "_is_coroutine_marker" not in function.__dict__
+            ):
+                # the trampoline is a plain function: say "coroutine function" the 3.12+ way
+                import inspect
+
+                inspect.markcoroutinefunction(function)
+                self._marked_coroutine = True
         function.bind = self.bind  # type: ignore[attr-defined]
         function.suspend_hooks = self.suspend_hooks  # type: ignore[attr-defined]
         function.resume_hooks = self.resume_hooks  # type: ignore[attr-defined]
         function.skip_hooks = self.skip_hooks  # type: ignore[attr-defined]
-        self.backend = backend
-        self.dispatcher = backend.Dispatcher(self)
-        self.active_value = self.dispatcher.active_value
 
     def detach(self) -> None:
         """Undo :meth:`attach` (the registry rolls back a failed ``@support_hooks``)."""
+        function = self.function
+        if self.original_code is not None:
+            function.__code__ = self.original_code
+            if self._saved_wrapped is _MISSING:
+                function.__dict__.pop("__wrapped__", None)
+            else:
+                function.__wrapped__ = self._saved_wrapped  # type: ignore[attr-defined]
+        if self._marked_coroutine:
+            function.__dict__.pop("_is_coroutine_marker", None)
         for attribute in ("bind", "suspend_hooks", "resume_hooks", "skip_hooks"):
-            self.function.__dict__.pop(attribute, None)
+            function.__dict__.pop(attribute, None)
         self.owner = None
         self.kind = ""
-        self.active_value = self.backend = self.dispatcher = None
+        self.active_value = self.backend = self.dispatcher = self.body = None
+        self.original_code = self._trampoline = None
+        self._saved_wrapped = _MISSING
+        self._marked_coroutine = False
+        self.parents = frozenset()
+        self.has_children = False
+
+    def holds(self, value: Any) -> bool:
+        """Whether ``value`` (a class attribute) is one of the objects standing for this slot."""
+        return self.owner is not None and (value is self.original_value or value is self.active_value)
+
+    def install(self, active: bool) -> None:
+        """Make every reference dispatch (``active``) or run the plain method (not ``active``).
+
+        The dispatcher's hook tuple must already be up to date. The class attribute is replaced
+        only if it is one of this slot's own objects: a ``mock.patch`` (or any other assignment)
+        wins while it is there, and what it restores still dispatches through the function's code.
+        """
+        function = self.function
+        if self.original_code is not None:
+            code = self._trampoline_code() if active else self.original_code
+            if function.__code__ is not code:
+                function.__code__ = code
+        else:
+            active = True  # not a Python function: only the dispatcher can run the hooks
+        owner = self.owner
+        assert owner is not None
+        current = owner.__dict__.get(self.name)
+        target = self.active_value if active else self.original_value
+        if current is not target and self.holds(current):
+            # a metaclass refusing it costs only speed: the function's own code dispatches
+            with contextlib.suppress(Exception):
+                setattr(owner, self.name, target)
+
+    def _trampoline_code(self) -> CodeType:
+        if self._trampoline is None:
+            self._trampoline = _trampoline.trampoline_code(self.function, self.dispatcher.callable)  # type: ignore[arg-type]
+        return self._trampoline
 
     @property
     def qualname(self) -> str:
@@ -193,6 +285,7 @@ def slot(method: F) -> F:
         SyntaxError: the method is already a slot.
         TypeError: the object is not callable (for example a ``property``).
         ValueError: the method is private.
+        AttributeError: the callable has no ``__name__`` (a ``functools.partial``, say).
     """
     if _registry.declaration_of(method) is not None:
         raise SyntaxError(
@@ -205,19 +298,26 @@ def slot(method: F) -> F:
             f"@slot decorator could be applied to only to methods of class, got {type(original)}: "
             "use it on a function, or above @classmethod / @staticmethod"
         )
-    name = getattr(original, "__name__", "")
+    try:
+        name = original.__name__
+    except AttributeError:
+        # onETL fails here too; say what to do instead of leaving a nameless slot half-usable
+        raise AttributeError(
+            f"@slot needs a named callable, got {original!r}, which has no __name__: "
+            "define the slot with def (it may call that callable)"
+        ) from None
     if name.startswith("_") and not name.endswith("__"):
         raise ValueError(
             f"@slot decorator could be applied to public methods only, got '{name}': "
             "rename the method or call it from a public slot"
         )
     declaration = SlotDeclaration(method)
-    try:
-        declaration.function.__hooks__ = declaration  # type: ignore[attr-defined]
-    except (AttributeError, TypeError):
+    # The slot's objects share this attribute dict (bind, __hooks__, the user's own attributes).
+    if type(getattr(declaration.function, "__dict__", None)) is not dict:
         raise TypeError(
-            f"@slot cannot mark {method!r}: it does not accept attributes; wrap it in a plain function"
-        ) from None
+            f"@slot cannot mark {method!r}: it has no attribute dict; wrap it in a plain function"
+        )
+    declaration.function.__hooks__ = declaration  # type: ignore[attr-defined]
     return method
 
 
