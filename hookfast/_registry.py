@@ -39,7 +39,7 @@ _globally_enabled = True
 # it) is collected like any other once unreferenced; the containers below are pruned as it goes.
 _declarations_by_name: dict[str, weakref.WeakSet[SlotDeclaration]] = {}
 #: registrations left before the next sweep of names whose every declaration was collected
-_registrations_before_sweep = 64
+_registrations_before_sweep = 16
 #: the slots each class registered (its own declarations), whatever its namespace holds right now:
 #: a ``mock.patch`` may have replaced the attribute, the slot is still the class's
 _owned: weakref.WeakKeyDictionary[type, dict[str, weakref.ref[SlotDeclaration]]] = weakref.WeakKeyDictionary()
@@ -124,7 +124,7 @@ def _sweep_names() -> None:
         return
     for name in [name for name, declarations in _declarations_by_name.items() if not declarations]:
         del _declarations_by_name[name]
-    _registrations_before_sweep = max(64, 2 * len(_declarations_by_name))
+    _registrations_before_sweep = max(16, len(_declarations_by_name))
 
 
 def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> bool:

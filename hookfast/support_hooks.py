@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 __all__ = ["resume_hooks", "skip_hooks", "support_hooks", "suspend_hooks"]
 
+_MISSING = object()
+
 
 def suspend_hooks(cls: type) -> None:
     """Stop every slot visible on ``cls``, declared or inherited (class level), until :func:`resume_hooks`."""
@@ -54,6 +56,8 @@ def support_hooks(cls: C) -> C:
     Adds ``cls.suspend_hooks()``, ``cls.resume_hooks()`` and ``cls.skip_hooks()``. Applying it twice
     is harmless.
 
+    On failure nothing is left changed: no slot registered, no function or class attribute touched.
+
     Raises:
         SyntaxError: ``cls`` declares no ``@slot`` method of its own.
         TypeError: a slot method of another class was assigned into ``cls``.
@@ -70,16 +74,25 @@ def support_hooks(cls: C) -> C:
             "@support_hooks can be used only with @slot decorator on some of class methods: "
             f"class {cls.__qualname__!r} declares none (inherited slots need no @support_hooks)"
         )
+    class_level = {"skip_hooks": skip_hooks, "suspend_hooks": suspend_hooks, "resume_hooks": resume_hooks}
+    saved = {attribute: cls.__dict__.get(attribute, _MISSING) for attribute in class_level}
     registered: list[Any] = []
     try:
         for name, value, declaration in found:
             if _registry.register(cls, name, value, declaration):
                 registered.append(declaration)
+        for attribute, function in class_level.items():
+            setattr(cls, attribute, partial(function, cls))
     except BaseException:
-        for declaration in registered:
+        # leave no trace: a failing @support_hooks is as if it had not been applied
+        for declaration in reversed(registered):
             _registry.unregister(declaration)
+        for attribute, value in saved.items():
+            with contextlib.suppress(Exception):  # the metaclass that refused may refuse again
+                if value is _MISSING:
+                    if attribute in cls.__dict__:
+                        delattr(cls, attribute)
+                elif cls.__dict__.get(attribute) is not value:
+                    setattr(cls, attribute, value)
         raise
-    cls.skip_hooks = partial(skip_hooks, cls)  # type: ignore[attr-defined]
-    cls.suspend_hooks = partial(suspend_hooks, cls)  # type: ignore[attr-defined]
-    cls.resume_hooks = partial(resume_hooks, cls)  # type: ignore[attr-defined]
     return cls

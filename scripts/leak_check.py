@@ -26,6 +26,7 @@ import os
 import sys
 import time
 import tracemalloc
+import warnings
 from collections.abc import Iterator
 from typing import Any, Callable
 
@@ -567,44 +568,79 @@ class _Marker:
     pass
 
 
+def _clear_type_cache() -> None:
+    """Empty CPython's type-attribute cache, which keeps the names of recent look-ups alive."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # sys._clear_type_cache on 3.13+
+        clear = getattr(sys, "_clear_internal_caches", None) or getattr(sys, "_clear_type_cache", None)
+        if clear is not None:
+            clear()
+
+
 def measure_class_collection(backend: str, classes: int = 1000) -> Measurement:
     """Define, hook, call and drop ``classes`` ``@support_hooks`` classes: all must be collected.
 
-    Each class has its own hook. Reported as a row like the others: memory growth, and as
-    "refcount deltas" the number of classes still alive after ``gc.collect()`` (the one defined
-    before the measurement included) and the change in the argument's refcount.
+    Each class has a slot of its own name (``run_0``, ``run_1``, ...), a hook of its own and the
+    one long-lived hook that every class binds too, and is called through a reference taken
+    before any hook was bound (the trampoline path) and through the class. Reported as a row like
+    the others: memory growth (which covers the registry's per-name sets and the long-lived hook's
+    list of slots: both must be pruned as classes go), and as "refcount deltas" the number of
+    classes still alive after ``gc.collect()`` (the one defined before the measurement included)
+    and the change in the argument's and the long-lived hook's reference counts. As many classes
+    (at most 5,000) are defined and dropped before the measured ones, to warm caches up.
     """
     marker = _Marker()
     argument = Payload("argument")
+    warmup = min(classes, 5000)
+    # A new slot name for every class, made (and interned) up front: the registry must forget each
+    # name with its last class, and CPython's interned-string table must not grow meanwhile.
+    names = iter([sys.intern(f"run_{number}") for number in range(1 + warmup + classes)])
+
+    @hook
+    def long_lived_hook(self: Any, argument: Any) -> None:
+        return None
+
     previous = _dispatch.use(backend)
     try:
 
         def define() -> None:
-            @support_hooks
-            class Temporary:
-                _leak_check_marker = marker
+            name = next(names)
 
-                @slot
-                def run(self, argument: Any) -> Any:
-                    return argument
+            def run(self: Any, argument: Any) -> Any:
+                return argument
 
-            @Temporary.run.bind
+            run.__name__ = run.__qualname__ = name
+            Temporary = support_hooks(type("Temporary", (), {"_leak_check_marker": marker, name: slot(run)}))
+            held = getattr(Temporary(), name)
+
+            @getattr(Temporary, name).bind
             @hook
             def temporary_hook(self: Any, argument: Any) -> Any:
                 yield
 
-            Temporary().run(argument)
+            getattr(Temporary, name).bind(long_lived_hook)
+            held(argument)
+            getattr(Temporary(), name)(argument)
 
         define()
         gc.collect()
         argument_refs = sys.getrefcount(argument)
+        hook_refs = sys.getrefcount(long_lived_hook)
         started = time.perf_counter_ns()
         tracemalloc.start()
         try:
+            # Warm-up, traced: CPython's own tables that churn with classes (a base's subclass
+            # list, the interned names) reallocate now and then, and a table allocated before
+            # tracing would count in full when replaced. CPython's type-attribute cache keeps the
+            # names of up to 4,096 recent look-ups alive: it is emptied before each reading.
+            for _ in range(warmup):
+                define()
+            _clear_type_cache()
             gc.collect()
             traced_before = tracemalloc.get_traced_memory()[0]
             for _ in range(classes):
                 define()
+            _clear_type_cache()
             gc.collect()
             traced_after = tracemalloc.get_traced_memory()[0]
         finally:
@@ -616,6 +652,7 @@ def measure_class_collection(backend: str, classes: int = 1000) -> Measurement:
             if isinstance(obj, type) and obj.__dict__.get("_leak_check_marker") is marker
         )
         argument_delta = sys.getrefcount(argument) - argument_refs
+        hook_delta = sys.getrefcount(long_lived_hook) - hook_refs
     finally:
         _dispatch.current = previous
     return Measurement(
@@ -623,7 +660,11 @@ def measure_class_collection(backend: str, classes: int = 1000) -> Measurement:
         backend=backend,
         calls=classes,
         memory_growth=traced_after - traced_before,
-        refcount_deltas={"classes still alive": alive, "argument": argument_delta},
+        refcount_deltas={
+            "classes still alive": alive,
+            "argument": argument_delta,
+            "long-lived hook": hook_delta,
+        },
         singleton_deltas={},
         ns_per_call=elapsed / max(classes, 1),
     )

@@ -1875,6 +1875,198 @@ def test_explicit_base_call_on_child_with_plain_override_runs_hooks():
     assert calls == [("base hook", "Child"), "base method"]
 
 
+# What is in progress decides delegation (SPEC §3). The plain-override and diamond lists below are
+# what onETL 0.17 records for the same programs (checked against onetl==0.17.0); recursion is
+# where hookfast deliberately differs (onETL's process-wide counter skipped the inner calls).
+
+
+def _labelled_hook(calls: list[Any], label: str) -> Any:
+    return hook(lambda *args: calls.append(label))
+
+
+def test_plain_override_between_two_slots_runs_parent_hooks_once():
+    calls: list[Any] = []
+
+    @support_hooks
+    class Base:
+        @slot
+        def m(self):
+            calls.append("Base.m")
+
+    @support_hooks
+    class Mid(Base):
+        @slot
+        def m(self):
+            calls.append("Mid.m")
+            super().m()
+
+    class Leaf(Mid):
+        def m(self):
+            calls.append("Leaf.m")
+            super().m()
+
+    Base.m.bind(_labelled_hook(calls, "Base.hook"))
+    Mid.m.bind(_labelled_hook(calls, "Mid.hook"))
+    Leaf().m()
+    assert calls == ["Leaf.m", "Base.hook", "Mid.hook", "Mid.m", "Base.m"]
+    calls.clear()
+    Mid().m()
+    assert calls == ["Base.hook", "Mid.hook", "Mid.m", "Base.m"]
+    calls.clear()
+    Base.m(Leaf())  # nothing in progress, and Leaf resolves `m` to a plain method: hooks run
+    assert calls == ["Base.hook", "Base.m"]
+
+
+def test_plain_override_between_two_classmethod_slots_runs_parent_hooks_once():
+    calls: list[Any] = []
+
+    @support_hooks
+    class Base:
+        @slot
+        @classmethod
+        def make(cls):
+            calls.append(("Base.make", cls.__name__))
+
+    @support_hooks
+    class Mid(Base):
+        @slot
+        @classmethod
+        def make(cls):
+            calls.append(("Mid.make", cls.__name__))
+            super().make()
+
+    class Leaf(Mid):
+        @classmethod
+        def make(cls):
+            calls.append(("Leaf.make", cls.__name__))
+            super().make()
+
+    Base.make.bind(_labelled_hook(calls, "Base.hook"))
+    Mid.make.bind(_labelled_hook(calls, "Mid.hook"))
+    Leaf.make()
+    assert calls == [
+        ("Leaf.make", "Leaf"),
+        "Base.hook",
+        "Mid.hook",
+        ("Mid.make", "Leaf"),
+        ("Base.make", "Leaf"),
+    ]
+
+
+def _diamond(calls: list[Any], slotted_leaf: bool) -> type:
+    @support_hooks
+    class A:
+        @slot
+        def m(self):
+            calls.append("A.m")
+
+    @support_hooks
+    class B(A):
+        @slot
+        def m(self):
+            calls.append("B.m")
+            super().m()
+
+    @support_hooks
+    class C(A):
+        @slot
+        def m(self):
+            calls.append("C.m")
+            super().m()
+
+    for cls in (A, B, C):
+        cls.m.bind(_labelled_hook(calls, f"{cls.__name__}.hook"))
+    if not slotted_leaf:
+
+        class E(B, C):
+            pass
+
+        return E
+
+    @support_hooks
+    class E(B, C):  # type: ignore[no-redef]
+        @slot
+        def m(self):
+            calls.append("E.m")
+            super().m()
+
+    E.m.bind(_labelled_hook(calls, "E.hook"))
+    return E
+
+
+def test_diamond_of_overriding_slots_runs_the_siblings_hooks():
+    calls: list[Any] = []
+    E = _diamond(calls, slotted_leaf=False)
+    E().m()
+    # B's call runs the hooks of B's MRO (A, B); C, reached through B's super(), is no parent of
+    # B: it runs those of C's MRO (A, C). A, a parent of both, is a delegation.
+    assert calls == ["A.hook", "B.hook", "B.m", "A.hook", "C.hook", "C.m", "A.m"]
+
+
+def test_diamond_under_an_overriding_slot_runs_each_hook_once():
+    calls: list[Any] = []
+    E = _diamond(calls, slotted_leaf=True)
+    E().m()
+    assert calls == ["A.hook", "C.hook", "B.hook", "E.hook", "E.m", "B.m", "C.m", "A.m"]
+
+
+def test_recursion_through_a_plain_override_runs_hooks_at_every_level():
+    calls: list[Any] = []
+
+    @support_hooks
+    class Base:
+        @slot
+        def countdown(self, n):
+            calls.append(("Base", n))
+
+    @support_hooks
+    class Mid(Base):
+        @slot
+        def countdown(self, n):
+            calls.append(("Mid", n))
+            super().countdown(n)
+            if n:
+                self.countdown(n - 1)  # recursion on the same receiver: hooks run again
+
+    class Leaf(Mid):
+        def countdown(self, n):
+            super().countdown(n)
+
+    Base.countdown.bind(hook(lambda self, n: calls.append(("Base.hook", n))))
+    Leaf().countdown(1)
+    assert calls == [("Base.hook", 1), ("Mid", 1), ("Base", 1), ("Base.hook", 0), ("Mid", 0), ("Base", 0)]
+
+
+def test_delegation_record_is_dropped_when_the_call_raises():
+    calls: list[Any] = []
+
+    @support_hooks
+    class Base:
+        @slot
+        def m(self, fail):
+            calls.append("Base.m")
+
+    @support_hooks
+    class Mid(Base):
+        @slot
+        def m(self, fail):
+            if fail:
+                raise ValueError("Mid failed")
+            super().m(fail)
+
+    class Leaf(Mid):
+        def m(self, fail):
+            super().m(fail)
+
+    Base.m.bind(_labelled_hook(calls, "Base.hook"))
+    leaf = Leaf()
+    with pytest.raises(ValueError, match="Mid failed"):
+        leaf.m(True)
+    calls.clear()
+    Base.m(leaf, False)  # nothing in progress any more: the hooks run
+    assert calls == ["Base.hook", "Base.m"]
+
+
 def test_generator_yielding_again_after_throw_raises_runtime_error():
     calls = []
     error = ValueError("from method")

@@ -399,6 +399,50 @@ def test_super_suppression_is_per_thread() -> None:
     assert not recorded
 
 
+def test_delegation_in_progress_is_per_thread() -> None:
+    """Thread A is inside ``Mid.m``, reached through a plain override's ``super()``, on receiver
+    ``leaf``: A's own ``super()`` to ``Base.m`` is a delegation, but the main thread's explicit
+    ``Base.m(leaf)`` on that same receiver, meanwhile, is not (nothing is in progress in it).
+    """
+    log: list[tuple[Any, str]] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    @support_hooks
+    class Base:
+        @slot
+        def m(self, token: Any) -> Any:
+            log.append((token, "Base.body"))
+            return token
+
+    @support_hooks
+    class Mid(Base):
+        @slot
+        def m(self, token: Any) -> Any:
+            log.append((token, "Mid.body"))
+            inside.set()
+            assert release.wait(WAIT_TIMEOUT), "thread A was never released"
+            return super().m(token)
+
+    class Leaf(Mid):
+        def m(self, token: Any) -> Any:
+            return super().m(token)
+
+    Base.m.bind(make_recorder(log, "Base.hook"))
+    leaf = Leaf()
+    threads = Threads()
+    threads.start(lambda: leaf.m("A"))
+    try:
+        assert inside.wait(WAIT_TIMEOUT), "thread A never entered Mid.m"
+        assert Base.m(leaf, "B") == "B"
+    finally:
+        release.set()
+    threads.join_all()
+    recorded = records_by_token(log)
+    assert recorded["A"] == ["Base.hook", "Mid.body", "Base.body"]
+    assert recorded["B"] == ["Base.hook", "Base.body"]
+
+
 @pytest.mark.parametrize("kind", ["method", "class_method"])
 @pytest.mark.parametrize("in_flight", ["Base", "Child"])
 def test_slot_in_flight_in_another_thread_does_not_skip_hooks(kind: str, in_flight: str) -> None:

@@ -799,6 +799,122 @@ def test_borrowed_slot_first_in_class_also_rolls_back() -> None:
     assert not hasattr(z_valid, "bind")
 
 
+def _is_registered(declaration: object, name: str) -> bool:
+    from hookfast import _registry
+
+    return declaration in _registry._declarations_by_name.get(name, ())
+
+
+def test_slot_on_nameless_callable_fails_like_onetl_and_leaves_no_trace() -> None:
+    import functools
+
+    import hookfast
+
+    def target(self: object) -> str:
+        return "target"
+
+    nameless = functools.partial(target)
+    with pytest.raises(AttributeError, match=r"^@slot needs a named callable, got functools\.partial"):
+        slot(nameless)
+    assert not hasattr(nameless, "__hooks__")
+    # the process is not poisoned: every level still works, for every class
+    hookfast.stop_all_hooks()
+    hookfast.resume_all_hooks()
+    with hookfast.skip_all_hooks():
+        pass
+    calls: list[str] = []  # a class defined afterwards hooks as usual
+    Calculator = make_calculator(calls)
+    Calculator.plus.bind(hook(lambda self, arg: calls.append("hook")))
+    assert Calculator().plus(1) == 11
+    assert calls == ["hook", "plus"]
+
+
+class _Frozen(type):
+    """A metaclass refusing every class attribute assignment after creation."""
+
+    def __setattr__(cls, name: str, value: object) -> None:
+        raise AttributeError(f"class {cls.__name__} is frozen: cannot set {name!r}")
+
+
+def test_support_hooks_refused_by_metaclass_leaves_no_trace() -> None:
+    import hookfast
+
+    calls: list[str] = []
+
+    @support_hooks
+    class Base:
+        @slot
+        def run(self) -> str:
+            calls.append("base")
+            return "base"
+
+    Base.run.bind(hook(lambda self: calls.append("base hook")))
+
+    class Frozen(Base, metaclass=_Frozen):
+        @slot
+        def run(self) -> str:
+            calls.append("frozen")
+            return "frozen"
+
+    function = Frozen.__dict__["run"]
+    code = function.__code__
+    before = dict(vars(Frozen))
+    with pytest.raises(AttributeError, match="is frozen"):
+        support_hooks(Frozen)
+    assert dict(vars(Frozen)) == before
+    assert function.__code__ is code  # activated by Base's hook while registering, then restored
+    assert not hasattr(function, "bind") and "__wrapped__" not in function.__dict__
+    assert function.__hooks__.owner is None
+    assert not _is_registered(function.__hooks__, "run")
+    assert _is_registered(Base.run.__hooks__, "run")
+    hookfast.stop_all_hooks()
+    hookfast.resume_all_hooks()
+    assert Frozen().run() == "frozen"  # a plain method: no hooks, no dispatch
+    assert Base().run() == "base"
+    assert calls == ["frozen", "base hook", "base"]
+
+
+def test_failure_after_an_activated_slot_rolls_everything_back() -> None:
+    """The first slot is registered and activated (a parent's hook can run), the second fails."""
+    calls: list[str] = []
+
+    @support_hooks
+    class Owner:
+        @slot
+        def borrowed(self) -> str:
+            return "owner"
+
+    @support_hooks
+    class Base:
+        @slot
+        def a_valid(self) -> str:
+            return "base"
+
+    Base.a_valid.bind(hook(lambda self: calls.append("base hook")))
+
+    def a_valid(self: object) -> str:
+        calls.append("mixed")
+        return "mixed"
+
+    valid_slot = slot(a_valid)
+    code = a_valid.__code__
+
+    class Mixed(Base):
+        a_valid = valid_slot
+        b_borrowed = Owner.__dict__["borrowed"]
+
+    before = dict(vars(Mixed))
+    with pytest.raises(TypeError, match="borrowed"):
+        support_hooks(Mixed)
+    assert dict(vars(Mixed)) == before
+    assert a_valid.__code__ is code
+    assert not hasattr(a_valid, "bind")
+    assert a_valid.__hooks__.owner is None  # type: ignore[attr-defined]
+    assert not _is_registered(a_valid.__hooks__, "a_valid")  # type: ignore[attr-defined]
+    assert Mixed().a_valid() == "mixed"
+    assert calls == ["mixed"]
+
+
 def test_same_slot_under_two_names_raises() -> None:
     @slot
     def shared(self: object) -> None:
