@@ -52,6 +52,7 @@ _SPECS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "five_hooks": ("method", ("function", "function", "function", "generator", "context"), "enabled"),
     "classmethod_one_hook": ("classmethod", ("function",), "enabled"),
     "deep_one_hook": ("deep", ("function", "function", "function"), "enabled"),
+    "held_one_hook": ("held", ("function",), "enabled"),
 }
 
 #: Scenario names, in report order.
@@ -68,6 +69,7 @@ _DESCRIPTIONS = {
     "five_hooks": "3 function hooks, 1 generator (bare yield), 1 context-manager class",
     "classmethod_one_hook": "@slot @classmethod called on the class, 1 function hook",
     "deep_one_hook": "Base/Mid/Leaf, Leaf redeclares the slot and calls super(); 1 hook bound per level",
+    "held_one_hook": "1 function hook, called through a bound method taken before the hook was bound",
 }
 
 
@@ -277,22 +279,29 @@ def _deep_classes(
     return Base, Mid, Leaf
 
 
-_EXPECTED = {"method": 2, "classmethod": 3, "deep": 2}
+_EXPECTED = {"method": 2, "classmethod": 3, "deep": 2, "held": 2}
 
 
 def _receiver(
     shape: str, slot: Callable[[Any], Any], support: Callable[[Any], Any]
-) -> tuple[str, tuple[Any, ...], dict[str, Any], dict[str, CodeType]]:
-    """Build the classes; return (receiver's name in stmt, classes to bind on, namespace, codes)."""
+) -> tuple[str, str, tuple[Any, ...], dict[str, Any], dict[str, CodeType]]:
+    """Build the classes (no hook bound yet).
+
+    Returns:
+        (receiver's name in stmt, the slot call in stmt, classes to bind on, namespace, codes).
+    """
     codes: dict[str, CodeType] = {}
-    if shape == "method":
+    if shape in ("method", "held"):
         cls = _method_class(slot, support, codes)
-        return "obj", (cls,), {"obj": cls()}, codes
+        receiver = cls()
+        if shape == "held":  # taken now, before any hook is bound: a callback kept since start-up
+            return "obj", "held(1)", (cls,), {"obj": receiver, "held": receiver.m}, codes
+        return "obj", "obj.m(1)", (cls,), {"obj": receiver}, codes
     if shape == "classmethod":
         cls = _classmethod_class(slot, support, codes)
-        return "cls", (cls,), {"cls": cls}, codes
+        return "cls", "cls.m(1)", (cls,), {"cls": cls}, codes
     classes = _deep_classes(slot, support, codes)
-    return "obj", classes, {"obj": classes[-1]()}, codes
+    return "obj", "obj.m(1)", classes, {"obj": classes[-1]()}, codes
 
 
 def _method_runs(codes: dict[str, CodeType]) -> dict[str, tuple[CodeType, int]]:
@@ -304,13 +313,13 @@ def _method_runs(codes: dict[str, CodeType]) -> dict[str, tuple[CodeType, int]]:
 
 def _build_plain(scenario: str) -> Case:
     shape, _, _ = _SPECS[scenario]
-    name, _, namespace, codes = _receiver(shape, _identity, _identity)
-    return Case(scenario, "plain", f"result = {name}.m(1)", namespace, _EXPECTED[shape], _method_runs(codes))
+    _, call, _, namespace, codes = _receiver(shape, _identity, _identity)
+    return Case(scenario, "plain", f"result = {call}", namespace, _EXPECTED[shape], _method_runs(codes))
 
 
 def _build_hand(scenario: str) -> Case:
     shape, kinds, state = _SPECS[scenario]
-    name, _, namespace, codes = _receiver(shape, _identity, _identity)
+    name, call, _, namespace, codes = _receiver(shape, _identity, _identity)
     if state != "enabled":
         kinds = ()  # nothing would run: the hand-written equivalent is the plain call
     before: list[str] = []
@@ -327,7 +336,7 @@ def _build_hand(scenario: str) -> Case:
         else:
             before += [f"cm_{number} = {hook_name}({name}, 1)", f"cm_{number}.__enter__()"]
             after_contexts.insert(0, f"cm_{number}.__exit__(None, None, None)")
-    stmt = "\n".join([*before, f"result = {name}.m(1)", *after_generators, *after_contexts])
+    stmt = "\n".join([*before, f"result = {call}", *after_generators, *after_contexts])
     return Case(
         scenario, "hand", stmt, namespace, _EXPECTED[shape], {**_expected_runs(kinds), **_method_runs(codes)}
     )
@@ -362,7 +371,7 @@ def _build_hooked(scenario: str, implementation: str) -> Case:
     shape, kinds, state = _SPECS[scenario]
     api_context = _onetl_api() if implementation == "onetl" else _hookfast_backend(implementation)
     with api_context as api:
-        name, classes, namespace, codes = _receiver(shape, api.slot, api.support_hooks)
+        _, call, classes, namespace, codes = _receiver(shape, api.slot, api.support_hooks)
     hooks = []
     for number, (_, callback) in enumerate(_callbacks(kinds)):
         target = classes[number] if shape == "deep" else classes[0]
@@ -378,7 +387,7 @@ def _build_hooked(scenario: str, implementation: str) -> Case:
             bound.disable()
     elif state == "suspended":
         classes[0].m.suspend_hooks()
-    return Case(scenario, implementation, f"result = {name}.m(1)", namespace, _EXPECTED[shape], runs, not_run)
+    return Case(scenario, implementation, f"result = {call}", namespace, _EXPECTED[shape], runs, not_run)
 
 
 def _build_pluggy(scenario: str) -> Case:

@@ -293,6 +293,10 @@ def compare(workers: dict[str, dict[str, Any]], scenario_names: Sequence[str]) -
     return table
 
 
+#: hooked scenarios without a SPEC §8 target of their own (the cross-implementation ones still apply)
+UNTARGETED = ("held_one_hook",)
+
+
 def evaluate_targets(
     table: dict[str, dict[str, Any]], hooked: Sequence[str], import_ms: float | None
 ) -> list[dict[str, Any]]:
@@ -315,13 +319,13 @@ def evaluate_targets(
         )
 
     for scenario, row in table.items():
-        if scenario == "no_hooks":
-            add(f"0 hooks, {backend} <= 1.10x plain", scenario, row["to_plain"].get(backend), 1.10, True)
-        elif scenario in ("disabled", "suspended"):
-            add(f"{scenario}, {backend} <= 2.0x plain", scenario, row["to_plain"].get(backend), 2.0, True)
+        if scenario in ("no_hooks", "disabled", "suspended"):
+            add(f"{scenario}, {backend} <= 1.02x plain", scenario, row["to_plain"].get(backend), 1.02, True)
         elif scenario == "five_hooks":
-            add(f"5 hooks, {backend} <= 2.0x hand", scenario, row["to_hand"].get(backend), 2.0, True)
-            add("5 hooks, pluggy >= 3x slower", scenario, row["vs_cython"].get("pluggy"), 3.0, False)
+            add(f"5 hooks, {backend} <= 1.3x hand", scenario, row["to_hand"].get(backend), 1.3, True)
+            add("5 hooks, pluggy >= 5x slower", scenario, row["vs_cython"].get("pluggy"), 5.0, False)
+        elif scenario in UNTARGETED:
+            pass  # measured for the record: SPEC §8 sets no target for it
         elif scenario in hooked:
             add(f"1 hook, {backend} <= 1.5x hand", scenario, row["to_hand"].get(backend), 1.5, True)
         add("onETL >= 200x slower", scenario, row["vs_cython"].get("onetl"), 200.0, False)

@@ -347,6 +347,50 @@ def scenario_super_chain() -> Scenario:
     return Scenario(call, tracked, None, result)
 
 
+def scenario_held_reference() -> Scenario:
+    """A bound method taken before any hook was bound: calls go through the function's trampoline."""
+    cls, result = _method_class()
+    instance, argument = cls(), Payload("argument")
+    held = instance.run
+
+    @cls.run.bind
+    @hook
+    def around(self: Any, argument: Any) -> Any:
+        yield
+
+    tracked = _tracked(cls, instance, argument, result, around)
+    return Scenario(lambda: held(argument), tracked, None, result)
+
+
+def scenario_plain_override_between_slots() -> Scenario:
+    """super() through a plain override: the middle slot's call is recorded as in progress."""
+    result = Payload("result")
+
+    @support_hooks
+    class Base:
+        @slot
+        def run(self, argument: Any) -> Any:
+            return result
+
+    @support_hooks
+    class Middle(Base):
+        @slot
+        def run(self, argument: Any) -> Any:
+            return super().run(argument)
+
+    class Leaf(Middle):
+        def run(self, argument: Any) -> Any:
+            return super().run(argument)
+
+    first = Base.run.bind(hook(lambda self, argument: None))
+    second = Middle.run.bind(hook(lambda self, argument: None))
+    instance, argument = Leaf(), Payload("argument")
+    tracked = _tracked(Middle, instance, argument, result, first, second)
+    tracked["class"] = Leaf
+    tracked["Base.run function"] = Base.run.__hooks__.function
+    return Scenario(lambda: instance.run(argument), tracked, None, result)
+
+
 def scenario_classmethod() -> Scenario:
     result = Payload("result")
 
@@ -439,6 +483,8 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "generator didn't stop": scenario_generator_didnt_stop,
     "SignatureError": scenario_signature_error,
     "super() chain": scenario_super_chain,
+    "held reference": scenario_held_reference,
+    "plain override between slots": scenario_plain_override_between_slots,
     "classmethod": scenario_classmethod,
     "staticmethod": scenario_staticmethod,
     "hook skip() per call": scenario_state_toggling,
