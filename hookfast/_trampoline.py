@@ -9,10 +9,12 @@ from a private copy of the function (:func:`private_copy`), which nobody else ho
 Assigning ``__code__`` needs a code object with as many free variables as the function's closure
 (the ``__class__`` cell of zero-argument ``super()``, closures over locals): the trampoline is
 compiled inside a factory that defines the same names. The dispatcher is reached through a
-``weakref.proxy`` held as a code constant: code objects are not tracked by the garbage collector,
+weak reference held as a code constant: code objects are not tracked by the garbage collector,
 so a strong reference there would make the cycle function -> code -> dispatcher -> declaration ->
-function uncollectable. The proxy never dies first: the function holds its declaration, which
-holds the dispatcher. Cold path only: runs when hooks or states change, never per call.
+function uncollectable. It never dies first: the function holds its declaration, which holds the
+dispatcher. (A ``weakref.ref``, not a ``weakref.proxy``: a code object hashes its constants, and
+tools key dicts by code objects; calling through a proxy is also twice as slow.) Cold path only:
+runs when hooks or states change, never per call.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ __all__ = ["private_copy", "trampoline_code"]
 # Where the template is compiled; each trampoline is relocated to its function's file and line.
 _TEMPLATE_FILENAME = "<hookfast slot trampoline>"
 
-# A placeholder constant, replaced in the compiled code by the proxy of the dispatcher.
+# A placeholder constant, replaced in the compiled code by a weak reference to the dispatcher.
 _MARKER = "__hookfast_dispatcher_placeholder__"
 _TEMPLATE_CACHE_SIZE = 256
 #: compiled trampoline templates by the names of their free variables and their kind
@@ -98,6 +100,7 @@ def _template(freevars: tuple[str, ...], kind: int) -> CodeType:
         # An async generator cannot `yield from`: forward values, asend(), athrow() and aclose() by hand.
         body = f"""
         {dispatcher} = {_MARKER!r}
+        {dispatcher} = {dispatcher}()
         {inner} = {call}{unused}
         try:
             {value} = await {inner}.__anext__()
@@ -122,7 +125,7 @@ def _template(freevars: tuple[str, ...], kind: int) -> CodeType:
     else:
         # One line, so that every instruction maps to the function's first line once relocated.
         result = {0: call, _CO_GENERATOR: f"(yield from {call})", _CO_COROUTINE: f"await {call}"}[kind]
-        body = f" {dispatcher} = {_MARKER!r}; return {result}{unused}"
+        body = f" {dispatcher} = {_MARKER!r}; {dispatcher} = {dispatcher}(); return {result}{unused}"
     lines = [
         "def factory():",
         *(f"    {name} = None" for name in freevars),
@@ -153,9 +156,9 @@ def trampoline_code(function: FunctionType, dispatcher: Callable[..., Any]) -> C
     if kind not in (0, _CO_GENERATOR, _CO_COROUTINE, _CO_ASYNC_GENERATOR):
         kind = 0  # not a flag combination Python compiles; call the dispatcher plainly
     template = _template(original.co_freevars, kind)
-    proxy = weakref.proxy(dispatcher)
+    reference = weakref.ref(dispatcher)
     replacements: dict[str, Any] = {
-        "co_consts": tuple(proxy if constant == _MARKER else constant for constant in template.co_consts),
+        "co_consts": tuple(reference if constant == _MARKER else constant for constant in template.co_consts),
         "co_name": original.co_name,
         "co_flags": template.co_flags | (original.co_flags & _CO_ITERABLE_COROUTINE),
     }

@@ -463,6 +463,19 @@ def test_async_slot_stays_a_coroutine_function() -> None:
     assert inspect.iscoroutinefunction(function)
 
 
+def test_swapped_code_is_hashable_and_comparable() -> None:
+    """Profilers, coverage tools and debuggers key dicts by code objects (whose hash covers constants)."""
+    calls: list[Any] = []
+    Service = make_service("method", calls)
+    function = Service.__dict__["run"]
+    seen = {function.__code__: "unhooked"}
+    Service.run.bind(recorder(calls))
+    assert function.__code__ not in seen  # the trampoline now, and it hashes
+    seen[function.__code__] = "hooked"
+    assert function.__code__ == function.__code__
+    assert len(seen) == 2
+
+
 def test_traceback_through_a_held_reference_names_the_slot() -> None:
     @support_hooks
     class Service:
