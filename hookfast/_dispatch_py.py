@@ -410,7 +410,6 @@ class Dispatcher:
     """Call machinery of one slot declaration (see the module docstring)."""
 
     __slots__ = (
-        "__weakref__",
         "active_value",
         "callable",
         "function",

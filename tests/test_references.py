@@ -28,7 +28,7 @@ from unittest import mock
 import pytest
 
 import hookfast
-from hookfast import hook, slot, support_hooks
+from hookfast import _dispatch, hook, slot, support_hooks
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -288,6 +288,47 @@ def test_class_attribute_pickles_by_reference_in_every_state(kind: str) -> None:
             assert calls == ([("hook", 2)] if hooked else []) + [("body", 2)], state
     finally:
         del globals()[Service.__name__]
+
+
+def _module_level_job(backend: str) -> type:
+    """``Job_<backend>``: a class another process finds by name (it builds its own on import)."""
+    name = f"Job_{backend}"
+
+    def run(self: Any, x: int) -> int:
+        return x * 2
+
+    def run_static(x: int) -> int:
+        return x * 3
+
+    run.__qualname__, run_static.__qualname__ = f"{name}.run", f"{name}.run_static"
+    previous = _dispatch.use(backend)
+    try:
+        namespace = {"__module__": __name__, "run": slot(run), "run_static": slot(staticmethod(run_static))}
+        return support_hooks(type(name, (), namespace))
+    finally:
+        _dispatch.current = previous
+
+
+JOBS = {backend: _module_level_job(backend) for backend in _dispatch.available()}
+globals().update({job.__name__: job for job in JOBS.values()})
+
+
+def test_process_pool_runs_slots_submitted_while_hooked(backend: str) -> None:
+    """``ProcessPoolExecutor.submit(Job.run, ...)`` pickles the slot: it used to fail while hooked."""
+    import concurrent.futures
+    import multiprocessing
+
+    Job = JOBS[backend]
+    record = Job.run.bind(hook(lambda *args: None))
+    Job.run_static.bind(record)
+    try:
+        context = multiprocessing.get_context("spawn")  # the child imports this module afresh
+        with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            assert pool.submit(Job.run, Job(), 4).result(timeout=120) == 8
+            assert pool.submit(Job.run_static, 5).result(timeout=120) == 15
+            assert pool.submit(Job().run, 6).result(timeout=120) == 12
+    finally:
+        record.disable()
 
 
 def test_bound_method_pickles_with_its_instance() -> None:
