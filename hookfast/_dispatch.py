@@ -7,11 +7,13 @@ fallback, which is what CI and wheel tests set.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 
-__all__ = ["BACKEND", "available", "backend", "current", "use"]
+__all__ = ["BACKEND", "available", "backend", "current", "use", "using"]
 
 _NO_EXTENSIONS = bool(os.environ.get("HOOKFAST_NO_EXTENSIONS"))
 _REQUIRE_EXTENSION = bool(os.environ.get("HOOKFAST_REQUIRE_EXTENSION"))
@@ -21,7 +23,14 @@ _compiled_error: BaseException | None = None
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from hookfast import _dispatch_c, _dispatch_py
     from hookfast import _dispatch_py as backend  # type checkers see one truth: the Python twin
+    from hookfast._interfaces import Backend
+
+    # mypy --strict checks here that both twins (the compiled one through its stub) satisfy the
+    # interface the thin layer uses.
+    _python_twin: Backend = _dispatch_py
+    _compiled_twin: Backend = _dispatch_c
 elif _NO_EXTENSIONS or sys.implementation.name != "cpython":
     if _REQUIRE_EXTENSION:
         raise ImportError(
@@ -47,30 +56,44 @@ else:
 #: ``"cython"`` or ``"python"``: the backend chosen at import time.
 BACKEND: str = backend.BACKEND
 
-#: The backend that slots registered from now on use; tests switch it with :func:`use`.
-current: ModuleType = backend
+#: The backend that slots registered from now on use; tests switch it with :func:`using`.
+current: Backend = backend
 
 
-def available() -> dict[str, ModuleType]:
+def available() -> dict[str, Backend]:
     """The importable backends by name (the compiled one only if it was built and not forbidden)."""
     from hookfast import _dispatch_py  # imported on demand: the compiled backend does not need it
 
-    backends = {"python": _dispatch_py}
+    backends: dict[str, Backend] = {"python": _dispatch_py}
     if _compiled is not None:
         backends["cython"] = _compiled
     return backends
 
 
-def use(name: str) -> ModuleType:
-    """Make slots registered from now on use backend ``name``; returns the previous backend.
+def use(name: str) -> str:
+    """Make slots registered from now on use backend ``name``; returns the previous backend's name.
 
-    Internal, for the test suite: slots already registered keep the backend they were built with.
+    For the package's own tests, benchmarks and scripts (prefer :func:`using`): slots already
+    registered keep the backend they were built with.
+
+    Raises:
+        ValueError: ``name`` is not one of :func:`available`.
     """
     global current
     backends = available()
     if name not in backends:
         reason = f" ({_compiled_error})" if _compiled_error is not None else ""
         raise ValueError(f"hookfast backend {name!r} is not available{reason}; available: {sorted(backends)}")
-    previous = current
+    previous: str = current.BACKEND
     current = backends[name]
     return previous
+
+
+@contextlib.contextmanager
+def using(name: str) -> Iterator[Backend]:
+    """Within the block, slots registered use backend ``name`` (see :func:`use`); yields that module."""
+    previous = use(name)
+    try:
+        yield current
+    finally:
+        use(previous)

@@ -551,11 +551,8 @@ def _refcounts(objects: dict[str, Any]) -> dict[str, int]:
 
 
 def build(name: str, backend: str) -> Scenario:
-    previous = _dispatch.use(backend)
-    try:
+    with _dispatch.using(backend):
         return SCENARIOS[name]()
-    finally:
-        _dispatch.current = previous
 
 
 def check_behaviour(scenario: Scenario) -> None:
@@ -700,7 +697,7 @@ def measure_class_collection(backend: str, classes: int = 1000) -> Measurement:
         argument_delta = sys.getrefcount(argument) - argument_refs
         hook_delta = sys.getrefcount(long_lived_hook) - hook_refs
     finally:
-        _dispatch.current = previous
+        _dispatch.use(previous)
     return Measurement(
         scenario=f"{classes:,} classes dropped",
         backend=backend,

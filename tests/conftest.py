@@ -1,9 +1,12 @@
-"""Shared fixtures: every behavioural test runs once per dispatch backend.
+"""Shared fixtures: every test that depends on the dispatch backend runs once per backend.
 
-Behavioural test modules declare ``pytestmark = pytest.mark.usefixtures("backend")``. The
-``backend`` fixture makes the classes a test defines use that backend (``hookfast._dispatch.use``);
-classes are defined inside tests, so each test builds its slots with the backend of its parameter.
-With ``HOOKFAST_REQUIRE_EXTENSION`` set, a missing compiled backend fails instead of skipping.
+A test depends on the backend if it registers a class with ``@support_hooks`` or calls a slot; it
+uses the ``backend`` fixture, as a whole module (``pytestmark = pytest.mark.usefixtures("backend")``)
+or per test. The fixture makes the classes a test defines use that backend
+(``hookfast._dispatch.using``); classes are defined inside tests, so each test builds its slots with
+the backend of its parameter. Tests that involve no backend (``@slot``/``@hook`` on their own, the
+public names, plugins, ...) do not use it and run once. With ``HOOKFAST_REQUIRE_EXTENSION`` set, a
+missing compiled backend fails instead of skipping.
 """
 
 from __future__ import annotations
@@ -28,11 +31,8 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
         if os.environ.get("HOOKFAST_REQUIRE_EXTENSION"):
             pytest.fail("HOOKFAST_REQUIRE_EXTENSION is set but the compiled backend is not importable")
         pytest.skip("the compiled backend is not built (pure-Python install)")
-    previous = _dispatch.use(name)
-    try:
+    with _dispatch.using(name):
         yield name
-    finally:
-        _dispatch.current = previous
 
 
 @pytest.fixture(autouse=True)

@@ -581,30 +581,29 @@ def run(program: Program, backend: str) -> list[Any]:
     logger = logging.getLogger("hookfast")
     handler = _Capture(trace)
     saved = logger.level, logger.propagate
-    previous = _dispatch.use(backend)
-    try:
-        logger.addHandler(handler)
-        logger.propagate = False  # keep pytest's log capture out of the hot loop
-        logger.setLevel(hookfast.NOTICE if program.tracing else logging.WARNING)
-        instance = Run(program, backend, trace)
-        instance.build()
-        instance.run_ops(program.ops)
-        # Hook classes stay referenced by the backends' bounded type -> result-kind caches, and
-        # this Run by their methods: drop what it holds so that the program's classes can be
-        # collected (else every global stop/resume refreshes more and more dead slots).
-        instance.classes.clear()
-        instance.instances.clear()
-        instance.labels.clear()
-        instance.hooks.clear()
-        instance.held.clear()
-        instance.raw.clear()
-        instance.binders.clear()
-    finally:
-        _dispatch.current = previous
-        logger.removeHandler(handler)
-        logger.setLevel(saved[0])
-        logger.propagate = saved[1]
-        hookfast.resume_all_hooks()
+    with _dispatch.using(backend):
+        try:
+            logger.addHandler(handler)
+            logger.propagate = False  # keep pytest's log capture out of the hot loop
+            logger.setLevel(hookfast.NOTICE if program.tracing else logging.WARNING)
+            instance = Run(program, backend, trace)
+            instance.build()
+            instance.run_ops(program.ops)
+            # Hook classes stay referenced by the backends' bounded type -> result-kind caches, and
+            # this Run by their methods: drop what it holds so that the program's classes can be
+            # collected (else every global stop/resume refreshes more and more dead slots).
+            instance.classes.clear()
+            instance.instances.clear()
+            instance.labels.clear()
+            instance.hooks.clear()
+            instance.held.clear()
+            instance.raw.clear()
+            instance.binders.clear()
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(saved[0])
+            logger.propagate = saved[1]
+            hookfast.resume_all_hooks()
     return trace
 
 

@@ -301,12 +301,9 @@ def _module_level_job(backend: str) -> type:
         return x * 3
 
     run.__qualname__, run_static.__qualname__ = f"{name}.run", f"{name}.run_static"
-    previous = _dispatch.use(backend)
-    try:
+    with _dispatch.using(backend):
         namespace = {"__module__": __name__, "run": slot(run), "run_static": slot(staticmethod(run_static))}
         return support_hooks(type(name, (), namespace))
-    finally:
-        _dispatch.current = previous
 
 
 JOBS = {backend: _module_level_job(backend) for backend in _dispatch.available()}
