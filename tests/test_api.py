@@ -1,4 +1,8 @@
-"""SPEC §1 and §6: the public names, the deep import paths that mirror onETL's, and backend selection."""
+"""SPEC §1 and §6: the public names, the deep import paths that mirror onETL's, and backend selection.
+
+Most of these tests involve no dispatch backend and run once; those that build a class with
+``@support_hooks`` use the ``backend`` fixture, so they run once per backend.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,6 @@ import pytest
 
 import hookfast
 from hookfast import _dispatch
-
-pytestmark = pytest.mark.usefixtures("backend")
 
 SPEC_PUBLIC_NAMES = {
     "support_hooks",
@@ -46,6 +48,7 @@ def test_star_import_gives_spec_names() -> None:
 
 
 def test_deep_imports_mirror_onetl() -> None:
+    from hookfast.exceptions import SignatureError
     from hookfast.hook import Hook, HookPriority, hook
     from hookfast.hooks_state import resume_all_hooks, skip_all_hooks, stop_all_hooks
     from hookfast.slot import slot
@@ -59,6 +62,7 @@ def test_deep_imports_mirror_onetl() -> None:
     assert stop_all_hooks is hookfast.stop_all_hooks
     assert resume_all_hooks is hookfast.resume_all_hooks
     assert skip_all_hooks is hookfast.skip_all_hooks
+    assert SignatureError is hookfast.SignatureError
     for function in (suspend_hooks, resume_hooks, skip_hooks):
         assert callable(function)
 
@@ -87,10 +91,41 @@ def test_notice_level() -> None:
     assert logging.getLevelName("NOTICE") == 5
 
 
-def test_signature_error_is_type_error() -> None:
-    assert issubclass(hookfast.SignatureError, TypeError)
-    with pytest.raises(TypeError):
-        raise hookfast.SignatureError("x")
+def test_hookfast_loggers_are_under_hookfast() -> None:
+    names = {
+        name
+        for name in logging.root.manager.loggerDict
+        if name.startswith("hookfast") and isinstance(logging.root.manager.loggerDict[name], logging.Logger)
+    }
+    assert {"hookfast.slot", "hookfast.hook", "hookfast.hooks_state"} <= names
+    assert not any(name.startswith("onetl") for name in names)
+    assert sys.modules["hookfast"] is hookfast
+
+
+@pytest.mark.usefixtures("backend")
+def test_mis_bound_hook_raises_signature_error_caught_as_type_error() -> None:
+    """onETL users catch ``TypeError``: a hook that cannot take the slot's arguments raises
+    ``hookfast.SignatureError`` from the slot call, and ``except TypeError`` catches it."""
+    from hookfast import hook, slot, support_hooks
+
+    @support_hooks
+    class Service:
+        @slot
+        def run(self, a: int) -> int:
+            return a
+
+    @Service.run.bind
+    @hook
+    def takes_no_argument(self: object) -> None:
+        raise AssertionError("never called: its signature does not fit")
+
+    caught: TypeError | None = None
+    try:
+        Service().run(1)
+    except TypeError as error:
+        caught = error
+    assert type(caught) is hookfast.SignatureError
+    assert "Error while passing method arguments to a hook" in str(caught)
 
 
 def test_backend_name() -> None:
@@ -211,6 +246,7 @@ def _skip_factories(cls: type) -> dict[str, object]:
     }
 
 
+@pytest.mark.usefixtures("backend")
 @pytest.mark.parametrize("level", ["global", "class", "class-function", "slot", "hook"])
 def test_skip_returns_context_manager(level: str) -> None:
     cls = _make_class()
@@ -223,6 +259,7 @@ def test_skip_returns_context_manager(level: str) -> None:
     assert obj.method() == "hooked"
 
 
+@pytest.mark.usefixtures("backend")
 @pytest.mark.parametrize("level", ["global", "class", "class-function", "slot", "hook"])
 def test_skip_returns_decorator(level: str) -> None:
     cls = _make_class()

@@ -3,12 +3,14 @@
 Every class is defined inside its test, so that it is built with the backend of the test's parameter.
 Failing declarations must leave nothing half-registered: the class, the slot and the hook are checked
 to be exactly as they were before the failing call.
+
+Declarations that no class registers (``@slot`` and ``@hook`` errors, ``Hook`` objects) involve no
+backend: they are in ``tests/test_unregistered.py``, which runs once.
 """
 
 from __future__ import annotations
 
 import inspect
-import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,9 +18,6 @@ import pytest
 from hookfast import Hook, HookPriority, hook, slot, support_hooks
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-WRAPPERS = [None, classmethod, staticmethod]
-WRAPPER_IDS = ["regular", "classmethod", "staticmethod"]
 
 
 def make_calculator(calls: list[str]) -> type:
@@ -174,106 +173,7 @@ def test_dunder_and_trailing_dunder_names_accepted_like_onetl() -> None:
     assert calls == ["hook"]
 
 
-def _private_single(self: object) -> None:
-    pass
-
-
-def __private_double(self: object) -> None:
-    pass
-
-
-_private_single.__name__ = "_m"
-__private_double.__name__ = "__m"
-
-
-@pytest.mark.parametrize("wrap", WRAPPERS, ids=WRAPPER_IDS)
-@pytest.mark.parametrize("name", ["_m", "__m"])
-def test_slot_on_private_name_raises_value_error(name: str, wrap: type | None) -> None:
-    def method(self: object) -> None:
-        pass
-
-    method.__name__ = name
-    method.__qualname__ = f"C.{name}"
-    target = method if wrap is None else wrap(method)
-    expected = f"^@slot decorator could be applied to public methods only, got '{name}'"
-    with pytest.raises(ValueError, match=expected):
-        slot(target)
-    # nothing half-registered: the function is not marked, so @slot can still not see it as a slot
-    assert not hasattr(method, "__hooks__")
-
-
-def test_slot_on_private_method_in_class_body() -> None:
-    with pytest.raises(ValueError, match="'_hidden'"):
-
-        class C:
-            @slot
-            def _hidden(self) -> None:
-                pass
-
-    with pytest.raises(ValueError, match="'__mangled'"):
-
-        class D:
-            @slot
-            def __mangled(self) -> None:
-                pass
-
-
-def test_slot_on_property_raises_type_error() -> None:
-    with pytest.raises(
-        TypeError,
-        match=r"^@slot decorator could be applied to only to methods of class, got <class 'property'>",
-    ):
-
-        class C:
-            @slot  # type: ignore[misc]
-            @property
-            def value(self) -> int:
-                return 1
-
-
-def test_slot_on_non_callable_raises_type_error() -> None:
-    with pytest.raises(TypeError, match=r"got <class 'int'>"):
-        slot(5)
-
-
-@pytest.mark.parametrize("wrap", WRAPPERS, ids=WRAPPER_IDS)
-def test_slot_twice_raises_syntax_error(wrap: type | None) -> None:
-    def method(self: object) -> None:
-        pass
-
-    target = method if wrap is None else wrap(method)
-    marked = slot(target)
-    declaration = method.__hooks__  # type: ignore[attr-defined]
-    with pytest.raises(SyntaxError, match=r"^Cannot place @slot hook twice on the same method"):
-        slot(marked)
-    # the first mark is kept
-    assert method.__hooks__ is declaration  # type: ignore[attr-defined]
-
-
-def test_slot_twice_in_class_body_raises_syntax_error() -> None:
-    with pytest.raises(SyntaxError, match="Cannot place @slot hook twice"):
-
-        class C:
-            @slot
-            @slot
-            def m(self) -> None:
-                pass
-
-
 # --- @hook errors and priorities ---
-
-
-def test_hook_twice_raises_type_error() -> None:
-    def callback() -> None:
-        pass
-
-    once = hook(callback)
-    with pytest.raises(TypeError, match=r"^@hook decorator can be applied only once"):
-        hook(once)
-    with pytest.raises(TypeError, match=r"^@hook decorator can be applied only once"):
-        hook(priority=HookPriority.FIRST)(once)
-    assert once.callback is callback
-    assert once.priority is HookPriority.NORMAL
 
 
 def test_hook_above_bind_and_hook_raises_type_error() -> None:
@@ -292,19 +192,6 @@ def test_hook_above_bind_and_hook_raises_type_error() -> None:
     assert len(Calculator.plus.__hooks__) == 1
     assert Calculator().plus(1) == 11
     assert calls == ["hook", "plus"]
-
-
-@pytest.mark.parametrize("priority", [5, 2, -2, "FIRST", None, 1.5])
-def test_invalid_priority_raises_value_error_naming_hook(priority: object) -> None:
-    def my_callback() -> None:
-        pass
-
-    name = f"{__name__}.test_invalid_priority_raises_value_error_naming_hook.<locals>.my_callback"
-    expected = re.escape(f"{priority!r} is not a valid HookPriority for hook '{name}'")
-    with pytest.raises(ValueError, match=f"^{expected}"):
-        hook(priority=priority)(my_callback)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="is not a valid HookPriority"):
-        Hook(my_callback, priority=priority)  # type: ignore[arg-type]
 
 
 def test_invalid_priority_assignment_keeps_old_priority() -> None:
@@ -326,18 +213,6 @@ def test_invalid_priority_assignment_keeps_old_priority() -> None:
     assert last.priority is HookPriority.LAST
     Calculator().plus(1)
     assert calls == ["normal", "last", "plus"]
-
-
-@pytest.mark.parametrize(
-    ("value", "member"), [(-1, HookPriority.FIRST), (0, HookPriority.NORMAL), (1, HookPriority.LAST)]
-)
-def test_int_priorities_accepted(value: int, member: HookPriority) -> None:
-    @hook(priority=value)
-    def callback() -> None:
-        pass
-
-    assert callback.priority is member
-    assert isinstance(callback.priority, HookPriority)
 
 
 def test_int_priorities_order_hooks() -> None:
@@ -678,18 +553,6 @@ def test_support_hooks_on_subclass_with_only_inherited_slots_raises() -> None:
     assert "suspend_hooks" not in vars(Child)
 
 
-def test_slot_without_support_hooks_is_only_marked() -> None:
-    def method(self: object) -> str:
-        return "plain"
-
-    class C:
-        m = slot(method)
-
-    assert C.__dict__["m"] is method
-    assert not hasattr(C.m, "bind")
-    assert C().m() == "plain"
-
-
 def test_methods_without_slot_are_untouched() -> None:
     def plain(self: object) -> str:
         return "plain"
@@ -931,68 +794,7 @@ def test_same_slot_under_two_names_raises() -> None:
     assert not hasattr(shared, "bind")
 
 
-# --- Hook objects ---
-
-
-def test_hook_attributes_copied_from_callback() -> None:
-    def my_callback(self: object, arg: int) -> int:
-        """Callback documentation."""
-        return arg * 3
-
-    made = hook(my_callback)
-    assert isinstance(made, Hook)
-    assert made.__name__ == "my_callback"
-    assert made.__qualname__ == "test_hook_attributes_copied_from_callback.<locals>.my_callback"
-    assert made.__module__ == __name__
-    assert made.__doc__ == "Callback documentation."
-    assert made.__wrapped__ is my_callback
-    assert made.callback is my_callback
-    assert made.enabled is True
-    assert made.priority is HookPriority.NORMAL
-    assert made(None, 2) == 6
-    assert made(None, arg=4) == 12
-
-
-def test_hook_with_options() -> None:
-    @hook(enabled=False, priority=HookPriority.FIRST)
-    def callback() -> str:
-        return "called"
-
-    assert callback.enabled is False
-    assert callback.priority is HookPriority.FIRST
-    assert callback() == "called"  # calling a hook calls the callback whatever its state
-
-    made = hook()(lambda: "lambda")
-    assert made() == "lambda"
-    assert made.__name__ == "<lambda>"
-
-
-def test_hook_of_generator_function_and_class() -> None:
-    def generator_callback(self: object) -> object:
-        yield
-
-    class ContextHook:
-        """A context-manager hook."""
-
-        def __init__(self, owner: object) -> None:
-            self.owner = owner
-
-        def __enter__(self) -> ContextHook:
-            return self
-
-        def __exit__(self, *exc_info: object) -> None:
-            return None
-
-    generator_hook = hook(generator_callback)
-    class_hook = hook(ContextHook)
-    assert generator_hook.__wrapped__ is generator_callback
-    assert inspect.isgenerator(generator_hook(None))
-    assert class_hook.__name__ == "ContextHook"
-    assert class_hook.__doc__ == "A context-manager hook."
-    assert class_hook.callback is ContextHook
-    instance = class_hook("owner")
-    assert isinstance(instance, ContextHook)
-    assert instance.owner == "owner"
+# --- slot objects ---
 
 
 def test_slot_keeps_name_doc_and_signature_while_unhooked_and_hooked() -> None:
@@ -1144,17 +946,6 @@ def test_slot_declaration_reports_its_hooks() -> None:
     assert declaration.suspended is False
 
 
-def test_hook_compares_and_hashes_by_identity() -> None:
-    def callback() -> None:
-        pass
-
-    one = hook(callback)
-    other = hook(callback)
-    assert one != other
-    assert one == one
-    assert len({one, other, one}) == 2
-
-
 def test_merged_hooks_follow_the_call_order_across_the_mro():
     @support_hooks
     class Base:
@@ -1180,11 +971,3 @@ def test_merged_hooks_follow_the_call_order_across_the_mro():
     assert Child.run.__hooks__.merged_hooks() == (child_first, child_normal)
     Base.run.resume_hooks()
     assert disabled not in Child.run.__hooks__.merged_hooks()
-
-
-def test_merged_hooks_of_an_unregistered_slot_is_empty():
-    def run(self):
-        return None
-
-    slot(run)
-    assert run.__hooks__.merged_hooks() == ()

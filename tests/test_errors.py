@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from hookfast import HookPriority, SignatureError, hook, slot, support_hooks
-from hookfast.exceptions import SignatureError as DeepSignatureError
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -85,11 +84,6 @@ def _assert_works_normally(service_cls: type, calls: list[Any], *extra: Any) -> 
 
 
 # --------------------------------------------------------------------------- SignatureError
-
-
-def test_signature_error_is_type_error_subclass_and_same_class_on_both_paths():
-    assert issubclass(SignatureError, TypeError)
-    assert DeepSignatureError is SignatureError
 
 
 def test_signature_error_message_layout_exact():

@@ -3,6 +3,7 @@
 The expected lines are onETL 0.17's templates with hookfast's "|Hooks|" prefix and "hookfast" logger
 names. When the reference onETL is installed in ``/tmp/ref`` (or ``HOOKFAST_ONETL_PYTHON`` names its
 interpreter), ``test_tracing_matches_onetl`` also runs the same scenarios under onETL and compares.
+The NOTICE level and the loggers' names involve no backend: ``tests/test_api.py`` checks them once.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ import json
 import logging
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import hookfast
 from hookfast import NOTICE, HookPriority, hook, slot, support_hooks
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -94,12 +93,6 @@ def _service_with_three_hooks(process: Any = "double") -> tuple[type, Any, Any, 
 
 
 # --------------------------------------------------------------------------- registration
-
-
-def test_notice_level_is_registered():
-    assert NOTICE == 5
-    assert logging.getLevelName(NOTICE) == "NOTICE"
-    assert logging.getLevelName("NOTICE") == 5
 
 
 def test_registration_debug_line_exact(caplog):
@@ -744,15 +737,3 @@ def test_tracing_matches_onetl(onetl_traces, caplog, scenario):
     expected = _normalise_onetl(onetl_traces[scenario])
     assert expected, "the reference produced no records"
     assert ours == expected
-
-
-def test_hookfast_loggers_are_under_hookfast():
-    assert hookfast.NOTICE == NOTICE
-    names = {
-        name
-        for name in logging.root.manager.loggerDict
-        if name.startswith("hookfast") and isinstance(logging.root.manager.loggerDict[name], logging.Logger)
-    }
-    assert {"hookfast.slot", "hookfast.hook", "hookfast.hooks_state"} <= names
-    assert not any(name.startswith("onetl") for name in names)
-    assert sys.modules["hookfast"] is hookfast

@@ -9,10 +9,6 @@ Classes are defined inside the tests because the backend is chosen when ``@suppo
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,8 +25,6 @@ from hookfast import (
 )
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def make_my_class() -> type:
@@ -81,55 +75,13 @@ def test_tldr(capsys: pytest.CaptureFixture[str]) -> None:
     assert obj.method(2) is None  # the slot's own result (pass) is kept
 
 
-def run_example(script: Path) -> subprocess.CompletedProcess[str]:
-    # the same hookfast as this test process
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
-    return subprocess.run(
-        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-
-
-def test_examples_tldr_script_runs() -> None:
-    result = run_example(EXAMPLES / "tldr.py")
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0] == "1 2"
-    assert lines[1].startswith("MyClass.method returned None; hookfast backend: ")
-
-
-def test_examples_priorities_script_runs() -> None:
-    script = EXAMPLES / "priorities.py"
-    result = run_example(script)
-    assert result.returncode == 0, result.stderr
-    # the script documents its expected output in '# > ' comment lines
-    expected = [line[4:] for line in script.read_text().splitlines() if line.startswith("# > ")]
-    assert expected
-    assert result.stdout.splitlines() == expected
+# The scripts in examples/ are run by tests/test_examples.py.
 
 
 # --- Define a slot -------------------------------------------------------------------------------
 
-
-def test_define_slot_plain_class_and_marked_method() -> None:
-    class MyClass:
-        def __init__(self, data):
-            self.data = data
-
-        def method(self, arg):
-            return self.data, arg
-
-    assert MyClass(1).method(2) == (1, 2)
-
-    class MyClass:  # type: ignore[no-redef]
-        @slot
-        def method(self, arg):
-            return self.data, arg
-
-    # without @support_hooks the method is only marked and works as before
-    obj = MyClass()
-    obj.data = 1
-    assert obj.method(2) == (1, 2)
-    assert hasattr(MyClass.__dict__["method"], "__hooks__")
+# The plain class and the @slot-marked one without @support_hooks involve no backend: they are
+# tests/test_unregistered.py::test_define_slot_plain_class_and_marked_method.
 
 
 def test_define_slot_classmethod_and_staticmethod() -> None:

@@ -7,6 +7,7 @@ with one recording hook bound to it; ``runs()`` calls the slot and says whether 
 
 from __future__ import annotations
 
+import itertools
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -14,7 +15,6 @@ from typing import Any, Callable
 import pytest
 
 from hookfast import (
-    NOTICE,
     Hook,
     hook,
     resume_all_hooks,
@@ -476,13 +476,11 @@ def test_disabling_one_hook_keeps_the_others() -> None:
 # --- levels are independent ---
 
 
-@pytest.mark.parametrize("second", LEVELS)
-@pytest.mark.parametrize("first", LEVELS)
+# Two different levels (the same level twice is test_stop_and_resume_each_level).
+@pytest.mark.parametrize(("first", "second"), list(itertools.permutations(LEVELS, 2)))
 def test_resuming_one_level_never_resumes_another(
     setup: Setup, first: str, second: str, resume_global: None
 ) -> None:
-    if first == second:
-        pytest.skip("the same level twice is covered by test_stop_and_resume_each_level")
     setup.stop(first)
     setup.stop(second)
     assert not setup.runs()
@@ -918,67 +916,7 @@ def test_slot_suspended_by_its_own_hook_still_finishes_the_call() -> None:
     cls.m.resume_hooks()
 
 
-# --- logs ---
-
-
-def test_global_state_logs(notice_logs: pytest.LogCaptureFixture, resume_global: None) -> None:
-    stop_all_hooks()
-    stop_all_hooks()
-    resume_all_hooks()
-    resume_all_hooks()
-    with skip_all_hooks(), skip_all_hooks():
-        pass
-    assert messages(notice_logs) == [
-        "|Hooks| Stopping all hooks",
-        "|Hooks| Hooks already stopped",
-        "|Hooks| Resuming all hooks",
-        "|Hooks| Hooks are not stopped, nothing to resume",
-        "|Hooks| Skipping all hooks...",
-        "|Hooks| All hooks are disabled, nothing to skip",
-        "|Hooks| Restoring all hooks...",
-    ]
-    assert {record.levelno for record in notice_logs.records} == {NOTICE}
-    assert all(record.name.startswith("hookfast") for record in notice_logs.records)
-
-
-def test_hook_state_logs(notice_logs: pytest.LogCaptureFixture) -> None:
-    @hook
-    def logged(*args: object) -> None:
-        pass
-
-    name = f"{__name__}.test_hook_state_logs.<locals>.logged"
-    logged.disable()
-    logged.disable()
-    with logged.skip():
-        pass
-    logged.enable()
-    logged.enable()
-    with logged.skip():
-        pass
-    assert messages(notice_logs) == [
-        f"|Hooks| Disable hook '{name}'",
-        f"|Hooks| Hook '{name}' already disabled",
-        f"|Hooks| Hook '{name}' already disabled, nothing to skip",
-        f"|Hooks| Enable hook '{name}'",
-        f"|Hooks| Hook '{name}' already enabled",
-        f"|Hooks| Skipping hook '{name}' ...",
-        f"|Hooks| Restoring hook '{name}' ...",
-    ]
-    assert {record.levelno for record in notice_logs.records} == {NOTICE}
-
-
-def test_hook_skip_logs_restore_also_when_body_raises(notice_logs: pytest.LogCaptureFixture) -> None:
-    @hook
-    def logged() -> None:
-        pass
-
-    name = f"{__name__}.test_hook_skip_logs_restore_also_when_body_raises.<locals>.logged"
-    with pytest.raises(OSError), logged.skip():
-        raise OSError
-    assert messages(notice_logs) == [
-        f"|Hooks| Skipping hook '{name}' ...",
-        f"|Hooks| Restoring hook '{name}' ...",
-    ]
+# --- logs (those of the global and hook switches alone: tests/test_unregistered.py) ---
 
 
 def test_slot_skip_logs(notice_logs: pytest.LogCaptureFixture) -> None:
