@@ -75,7 +75,14 @@ def extensions() -> list[Extension]:
     directives: dict[str, object] = {"language_level": 3, **(TRACE_DIRECTIVES if TRACE else {})}
     mode = "trace" if TRACE else "release"
     modules = [
-        Extension(f"{PACKAGE}.{src.stem}", [src.as_posix()], define_macros=list(macros)) for src in sources
+        Extension(
+            f"{PACKAGE}.{src.stem}",
+            [src.as_posix()],
+            define_macros=list(macros),
+            # the raw C beside the .pyx (``cdef extern from "<stem>.h"``): a change rebuilds
+            depends=[header.as_posix() for header in [src.with_suffix(".h")] if header.exists()],
+        )
+        for src in sources
     ]
     force = mode_changed(mode) or ANNOTATE
     try:

@@ -2,11 +2,13 @@
 # cython: freethreading_compatible=False
 """The hot path, compiled: calling a slot's active hooks around its original method.
 
-The twin of ``_dispatch_py.py`` (same names, same order, same behaviour); read that module for the
-specification. What differs is only how calls are made: the dispatcher is a ``cdef class`` with a
-vectorcall slot and the method-descriptor flag, so ``obj.method(...)`` reaches it without a bound
-method object or an argument tuple, and the arguments are forwarded to hooks and to the original
-method as the caller's C array.
+The twin of ``_dispatch_py.py``: same top-level names in the same order (``scripts/check_twins.py``
+fails CI otherwise), except inside blocks fenced by ``# --- only in this twin`` comments, and the
+same behaviour; read that module for the specification. What differs is only how calls are made:
+the dispatcher is a ``cdef class`` with a vectorcall slot and the method-descriptor flag, so
+``obj.method(...)`` reaches it without a bound method object or an argument tuple, and the
+arguments are forwarded to hooks and to the original method as the caller's C array. The raw C
+it needs is in ``_dispatch_c.h``.
 """
 
 cimport cython
@@ -17,8 +19,12 @@ from collections.abc import Generator
 from contextlib import AbstractContextManager
 from types import FunctionType
 
-from hookfast import logs
+from hookfast import _kinds, logs
 from hookfast.exceptions import diagnose_hook_call
+
+BACKEND = "cython"
+
+# --- only in this twin: the C API, and the helpers around it ---
 
 cdef extern from "Python.h":
     object PyMethod_New(object func, object self)
@@ -32,76 +38,28 @@ cdef extern from "Python.h":
     PyObject* Py_True
     PyObject* PyThreadState_GetDict()
     int PyObject_GenericSetDict(object o, object value, void* context) except -1
+    void Py_XDECREF(PyObject* o)
 
-cdef extern from *:
-    """
-    /* Give the dispatcher type a vectorcall slot and the method-descriptor flag: Cython does not
-       generate them for cdef classes. Done once, at import, before any instance is used. */
-    static int hookfast_propagate(void) { return -1; }
-
-    static int hookfast_enable_vectorcall(PyTypeObject *tp, Py_ssize_t offset) {
-        tp->tp_vectorcall_offset = offset;
-        tp->tp_call = PyVectorcall_Call;
-        tp->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR;
-        PyType_Modified(tp);
-        return 0;
-    }
-
-    /* Send a value into a generator without creating StopIteration on return.
-       Returns 1 (yielded, *result set), 0 (returned, *result set), -1 (raised). */
-    static int hookfast_send(PyObject *gen, PyObject *arg, PyObject **result) {
-    #if PY_VERSION_HEX >= 0x030A0000
-        return (int)PyIter_Send(gen, arg, result);
-    #else
-        PyObject *value;
-        if (arg == Py_None && Py_TYPE(gen)->tp_iternext != NULL) {
-            value = Py_TYPE(gen)->tp_iternext(gen);
-        } else {
-            value = PyObject_CallMethod(gen, "send", "(O)", arg);
-        }
-        if (value != NULL) {
-            *result = value;
-            return 1;
-        }
-        if (PyErr_Occurred() == NULL || PyErr_ExceptionMatches(PyExc_StopIteration)) {
-            if (_PyGen_FetchStopIterationValue(result) == 0) {
-                return 0;
-            }
-        }
-        *result = NULL;
-        return -1;
-    #endif
-    }
-    """
+cdef extern from "_dispatch_c.h":
     int hookfast_enable_vectorcall(PyTypeObject* tp, Py_ssize_t offset) except -1
     int hookfast_send(PyObject* gen, PyObject* arg, PyObject** result)
-    # returns -1 with the exception already set: lets Cython code propagate a C-API error
     int hookfast_propagate() except -1
 
-BACKEND = "cython"
+# The kinds of ``hookfast._kinds`` as C variables: compared on the call path like an enum.
+cdef int RESULT_NONE = _kinds.RESULT_NONE
+cdef int RESULT_VALUE = _kinds.RESULT_VALUE
+cdef int RESULT_GENERATOR = _kinds.RESULT_GENERATOR
+cdef int RESULT_CONTEXT = _kinds.RESULT_CONTEXT
+cdef int POSITION_MOST_DERIVED = _kinds.POSITION_MOST_DERIVED
+cdef int POSITION_DELEGATED = _kinds.POSITION_DELEGATED
+cdef int POSITION_REACHED = _kinds.POSITION_REACHED
 
-cdef enum:
-    RESULT_NONE = 0
-    RESULT_VALUE = 1
-    RESULT_GENERATOR = 2
-    RESULT_CONTEXT = 3
-
-cdef enum:
-    KIND_METHOD_C = 0
-    KIND_CLASSMETHOD_C = 1
-    KIND_STATICMETHOD_C = 2
-
-KIND_METHOD = "method"
-KIND_CLASSMETHOD = "classmethod"
-KIND_STATICMETHOD = "staticmethod"
-
-cdef Py_ssize_t _RESULT_KIND_CACHE_SIZE = 1024
-cdef dict _result_kinds = {}
 cdef object _NOTICE = logs.NOTICE
 cdef object _log_cache = logs.slot_logger_cache
 cdef tuple _METHOD_NAME_KWNAMES = ("method_name",)
 cdef str _ENTER = "__enter__"
 cdef str _EXIT = "__exit__"
+cdef str _IN_PROGRESS_KEY = "hookfast._dispatch_c.in_progress"
 # Hooks taking method_name are called with the arguments copied to a stack array of this size.
 cdef enum:
     STACK_ARGS = 16
@@ -116,6 +74,73 @@ cdef inline bint _notice_enabled() except -1:
         if enabled is not NULL:
             return enabled == Py_True
     return logs.notice_enabled()
+
+
+cdef inline void _decref(PyObject* o) noexcept:
+    Py_XDECREF(o)
+
+
+cdef inline object _steal(PyObject* o):
+    result = <object>o
+    Py_XDECREF(o)
+    return result
+
+
+cdef object _class_attribute(object owner, str name):
+    """``getattr(owner, name, None)`` for a class, as ExitStack reads ``__enter__``/``__exit__``.
+
+    A plain function found in the MRO is what getattr would return too, so return it without the
+    attribute machinery; anything else (a classmethod, a metaclass attribute) goes through getattr.
+    """
+    cdef PyObject* found = _PyType_Lookup(<PyTypeObject*>owner, name)
+    if found is not NULL and type(<object>found) is FunctionType:
+        return <object>found
+    return getattr(owner, name, None)
+
+
+cdef tuple _pack(PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    """The vectorcall arguments as ``(args, kwargs)``, for the cold paths that need them."""
+    cdef Py_ssize_t nargs = PyVectorcall_NARGS(nargsf)
+    cdef Py_ssize_t index
+    cdef tuple names
+    positional = tuple([<object>args[index] for index in range(nargs)])
+    keywords = {}
+    if kwnames is not NULL:
+        names = <tuple>kwnames
+        for index in range(len(names)):
+            keywords[names[index]] = <object>args[nargs + index]
+    return positional, keywords
+
+
+cdef inline object _invoke_hook(HookCall hook_call, PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    # The hook called with the caller's argument array; ``method_name=`` appended when it asks.
+    cdef PyObject* stack[STACK_ARGS]
+    cdef Py_ssize_t nargs, index
+    if hook_call.method_name is None:
+        return PyObject_Vectorcall(hook_call.callback, args, nargsf, kwnames)
+    nargs = PyVectorcall_NARGS(nargsf)
+    if kwnames is NULL and nargs < STACK_ARGS:
+        for index in range(nargs):
+            stack[index] = args[index]
+        stack[nargs] = <PyObject*>hook_call.method_name
+        return PyObject_Vectorcall(hook_call.callback, stack, nargs, <PyObject*>_METHOD_NAME_KWNAMES)
+    positional, keywords = _pack(args, nargsf, kwnames)
+    return hook_call.callback(*positional, method_name=hook_call.method_name, **keywords)
+
+
+cdef int _enable_vectorcall() except -1:
+    """Make calls of a ``Dispatcher`` land in ``_dispatcher_vectorcall`` (once, at import)."""
+    cdef Dispatcher sample = Dispatcher.__new__(Dispatcher)
+    return hookfast_enable_vectorcall(
+        <PyTypeObject*>Dispatcher,
+        <Py_ssize_t>(<char*>&sample._vectorcall - <char*><PyObject*>sample),
+    )
+
+
+# --- end of only in this twin ---
+
+cdef Py_ssize_t _RESULT_KIND_CACHE_SIZE = 1024
+cdef dict _result_kinds = {}
 
 
 cpdef int result_kind(object result) except -1:
@@ -221,34 +246,6 @@ cdef class GeneratorContext:
             generator.close()
 
 
-# --- small helpers around the raw C API used above (exceptions, references) ---
-
-cdef extern from "Python.h":
-    void Py_XDECREF(PyObject* o)
-
-
-cdef inline void _decref(PyObject* o) noexcept:
-    Py_XDECREF(o)
-
-
-cdef inline object _steal(PyObject* o):
-    result = <object>o
-    Py_XDECREF(o)
-    return result
-
-
-cdef object _class_attribute(object owner, str name):
-    """``getattr(owner, name, None)`` for a class, as ExitStack reads ``__enter__``/``__exit__``.
-
-    A plain function found in the MRO is what getattr would return too, so return it without the
-    attribute machinery; anything else (a classmethod, a metaclass attribute) goes through getattr.
-    """
-    cdef PyObject* found = _PyType_Lookup(<PyTypeObject*>owner, name)
-    if found is not NULL and type(<object>found) is FunctionType:
-        return <object>found
-    return getattr(owner, name, None)
-
-
 cdef bint _exit_context(object context, object exc) except -1:
     if type(context) is GeneratorContext:
         if exc is None:
@@ -306,35 +303,6 @@ cpdef bint unwind(list contexts, object exc) except -1:
     return received and suppressed
 
 
-cdef tuple _pack(PyObject* const* args, size_t nargsf, PyObject* kwnames):
-    """The vectorcall arguments as ``(args, kwargs)``, for the cold paths that need them."""
-    cdef Py_ssize_t nargs = PyVectorcall_NARGS(nargsf)
-    cdef Py_ssize_t index
-    cdef tuple names
-    positional = tuple([<object>args[index] for index in range(nargs)])
-    keywords = {}
-    if kwnames is not NULL:
-        names = <tuple>kwnames
-        for index in range(len(names)):
-            keywords[names[index]] = <object>args[nargs + index]
-    return positional, keywords
-
-
-cdef inline object _invoke_hook(HookCall hook_call, PyObject* const* args, size_t nargsf, PyObject* kwnames):
-    cdef PyObject* stack[STACK_ARGS]
-    cdef Py_ssize_t nargs, index
-    if hook_call.method_name is None:
-        return PyObject_Vectorcall(hook_call.callback, args, nargsf, kwnames)
-    nargs = PyVectorcall_NARGS(nargsf)
-    if kwnames is NULL and nargs < STACK_ARGS:
-        for index in range(nargs):
-            stack[index] = args[index]
-        stack[nargs] = <PyObject*>hook_call.method_name
-        return PyObject_Vectorcall(hook_call.callback, stack, nargs, <PyObject*>_METHOD_NAME_KWNAMES)
-    positional, keywords = _pack(args, nargsf, kwnames)
-    return hook_call.callback(*positional, method_name=hook_call.method_name, **keywords)
-
-
 cdef object _hook_error(Dispatcher dispatcher, HookCall hook_call, object exc,
                         PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """A hook raised ``exc``: the SignatureError to raise instead, or None after logging ``exc``."""
@@ -387,14 +355,14 @@ cdef object _process_result(HookCall hook_call, object context, object result, b
     return new_result
 
 
-cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks, Py_ssize_t start, object first_value,
+cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start, object first_value,
                             bint tracing, PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """Run one slot call: hooks in order, the original method, result chaining, unwinding.
 
     The hooks before ``start`` already ran and returned None; hook ``start`` returned
     ``first_value`` (or is still to be called if that is None).
     """
-    cdef Py_ssize_t count = len(hooks)
+    cdef Py_ssize_t count = len(calls)
     cdef Py_ssize_t number
     cdef list contexts = None
     cdef HookCall hook_call
@@ -407,7 +375,7 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks, Py_ssize_t start
         logs.trace_hooks_count(dispatcher.slot, count)
     try:
         for number in range(start, count):
-            hook_call = <HookCall>hooks[number]
+            hook_call = <HookCall>calls[number]
             if tracing:
                 logs.trace_calling_hook(hook_call.hook, indent, number + 1, count)
             if number == start and first_value is not None:
@@ -464,15 +432,6 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple hooks, Py_ssize_t start
     return result
 
 
-# Where a call of a slot that has other declarations of its name in a class hierarchy stands.
-cdef enum:
-    POSITION_MOST_DERIVED = 0  # the receiver's class resolves the name to this slot: run its hooks
-    POSITION_DELEGATED = 1  # super() from a declaration below, in progress or resolved: no hooks
-    POSITION_REACHED = 2  # reached from below (a plain override's super(), a diamond's sibling): hooks
-
-cdef str _IN_PROGRESS_KEY = "hookfast._dispatch_c.in_progress"
-
-
 cdef list _in_progress():
     """This thread's calls in progress of slots reached from below: [dispatcher, receiver, ...]."""
     cdef PyObject* state = PyThreadState_GetDict()
@@ -507,12 +466,12 @@ cdef object _dispatcher_of(object found):
 
 
 cdef int _position(Dispatcher dispatcher, object receiver) except -1:
-    """Apply the registry's super() rule to a call of a slot in a hierarchy (see POSITION_*)."""
+    """Apply the registry's super() rule to a call of a slot in a hierarchy (see ``_kinds``)."""
     cdef PyTypeObject* owner
     cdef PyObject* found
     cdef list stack
     cdef Py_ssize_t index
-    if dispatcher.kind == KIND_CLASSMETHOD_C:
+    if dispatcher.receives_class:
         if not PyType_Check(receiver):
             return POSITION_MOST_DERIVED
         owner = <PyTypeObject*>receiver
@@ -535,62 +494,56 @@ cdef int _position(Dispatcher dispatcher, object receiver) except -1:
     return POSITION_REACHED
 
 
-cdef object _call_reached(Dispatcher dispatcher, tuple hooks,
+cdef object _call_reached(Dispatcher dispatcher, tuple calls,
                           PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
     cdef list stack
     cdef bint tracing = _notice_enabled()
     if len(dispatcher.parents) == 0:
-        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, nargsf, kwnames)
+        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, nargsf, kwnames)
     # Record the call, so that its own super() calls (to the parents) know they are delegations.
     stack = _in_progress()
     stack.append(dispatcher)
     stack.append(<object>args[0])
     try:
-        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, nargsf, kwnames)
+        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, nargsf, kwnames)
     finally:
         del stack[len(stack) - 2:]
 
 
 cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
                                    PyObject* kwnames):
-    # Installed as the type's vectorcall: `obj.method(*a, **kw)` lands here with obj in args[0].
+    """The slot call through a ``Dispatcher``: the type's vectorcall, so ``obj.method(*a, **kw)``
+    lands here with obj in args[0]."""
     cdef Dispatcher dispatcher = <Dispatcher><object>callable
-    cdef tuple hooks = dispatcher.hooks
+    cdef object function = dispatcher.function
+    cdef tuple calls = dispatcher.calls
     cdef int position
-    if len(hooks) == 0:
-        return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+    if len(calls) == 0:
+        return PyObject_Vectorcall(function, args, nargsf, kwnames)
     if dispatcher.in_hierarchy and PyVectorcall_NARGS(nargsf) > 0:
         position = _position(dispatcher, <object>args[0])
         if position == POSITION_DELEGATED:
             if _notice_enabled():
                 logs.trace_super_call(dispatcher.slot)
-            return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+            return PyObject_Vectorcall(function, args, nargsf, kwnames)
         if position == POSITION_REACHED:
-            return _call_reached(dispatcher, hooks, args, nargsf, kwnames)
+            return _call_reached(dispatcher, calls, args, nargsf, kwnames)
     if _notice_enabled():
-        return call_with_hooks(dispatcher, hooks, 0, None, True, args, nargsf, kwnames)
+        return call_with_hooks(dispatcher, calls, 0, None, True, args, nargsf, kwnames)
     # The common case, lean: every hook returns None, so nothing is entered, replaced or chained.
     # The first hook returning something hands over to the general path, which carries on from it.
-    cdef Py_ssize_t count = len(hooks)
+    cdef Py_ssize_t count = len(calls)
     cdef Py_ssize_t index = 0
-    cdef HookCall hook_call = None
     cdef object value = None
-    try:
-        while index < count:
-            hook_call = <HookCall>hooks[index]
-            value = _invoke_hook(hook_call, args, nargsf, kwnames)
-            if value is not None:
-                break
-            index += 1
-    except Exception as exc:
-        signature_error = _hook_error(dispatcher, hook_call, exc, args, nargsf, kwnames)
-        if signature_error is None:
-            raise
-        raise signature_error from signature_error.__cause__
+    while index < count:
+        value = _call_hook(dispatcher, <HookCall>calls[index], args, nargsf, kwnames)
+        if value is not None:
+            break
+        index += 1
     if index < count:
-        return call_with_hooks(dispatcher, hooks, index, value, False, args, nargsf, kwnames)
-    return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+        return call_with_hooks(dispatcher, calls, index, value, False, args, nargsf, kwnames)
+    return PyObject_Vectorcall(function, args, nargsf, kwnames)
 
 
 @cython.final
@@ -608,53 +561,57 @@ cdef class Dispatcher:
     cdef readonly object slot
     cdef readonly object function
     cdef readonly str name
-    cdef int kind
-    cdef public tuple hooks
+    cdef readonly bint receives_class
+    cdef public tuple calls
     cdef readonly object original_value
     cdef readonly object active_value
     cdef readonly frozenset parents
     cdef readonly bint has_children
-    cdef bint in_hierarchy
+    cdef readonly bint in_hierarchy
 
+    # --- only in this twin: every instance is called through _dispatcher_vectorcall ---
     def __cinit__(self, *args, **kwargs):
         self._vectorcall = <vectorcallfunc>_dispatcher_vectorcall
-        self.hooks = ()
+        self.calls = ()
         self.parents = frozenset()
+    # --- end of only in this twin ---
 
     def __init__(self, slot):
         self.slot = slot
         # the method body: a private copy of the slot's function, never its trampoline
         self.function = slot.body
         self.name = slot.name
-        self.original_value = slot.original_value
-        if slot.kind == KIND_CLASSMETHOD:
-            self.kind = KIND_CLASSMETHOD_C
-            self.active_value = classmethod(self)
-        elif slot.kind == KIND_STATICMETHOD:
-            self.kind = KIND_STATICMETHOD_C
-            self.active_value = staticmethod(self)
-        else:
-            self.kind = KIND_METHOD_C
-            self.active_value = self
-        # bind, __hooks__, __wrapped__ and whatever users set: the same dict as the function's
+        # a classmethod slot: the first argument is a class (the super() rule needs to know)
+        self.receives_class = slot.kind == _kinds.SLOT_CLASSMETHOD
+        # --- only in this twin: look like the slot's function (bind, __hooks__, __wrapped__ and
+        # whatever users set live in the same dict as the function's) ---
         PyObject_GenericSetDict(self, slot.function.__dict__, NULL)
+        # --- end of only in this twin ---
 
-    def set_hierarchy(self, frozenset parents, bint has_children):
+    def set_class_values(self, object original_value, object active_value):
+        """The two objects the class can hold for this slot (plain, and dispatching)."""
+        self.original_value = original_value
+        self.active_value = active_value
+
+    def set_hierarchy(self, frozenset parents, bint has_children, bint in_hierarchy):
         """Where the slot stands among the declarations of its name (decided by the registry)."""
         self.parents = parents
         self.has_children = has_children
-        self.in_hierarchy = self.kind != KIND_STATICMETHOD_C and (len(parents) > 0 or has_children)
+        self.in_hierarchy = in_hierarchy
 
     @property
     def callable(self):
+        """What the class holds (wrapped like the original) and the slot's trampoline calls."""
         return self
+
+    # --- only in this twin: function-like, for code that receives `Cls.method` (inspect, pickle,
+    # copy, decorators); the pure-Python twin's callable is a real function ---
 
     def __get__(self, instance, owner):
         if instance is None:
             return self
         return PyMethod_New(self, instance)
 
-    # Function-like, for code that receives `Cls.method` (inspect, pickle, copy, decorators).
     @property
     def __class__(self):
         return FunctionType if type(self.slot.function) is FunctionType else Dispatcher
@@ -708,20 +665,7 @@ cdef class Dispatcher:
     def __repr__(self):
         return f"<hookfast slot dispatcher {self.slot.function.__qualname__!r}>"
 
-
-cdef Dispatcher _sample = Dispatcher.__new__(Dispatcher)
-hookfast_enable_vectorcall(
-    <PyTypeObject*>Dispatcher,
-    <Py_ssize_t>(<char*>&_sample._vectorcall - <char*><PyObject*>_sample),
-)
-_sample = None
+    # --- end of only in this twin ---
 
 
-def collect(list entries):
-    """Order hooks by (priority, depth of their class in the MRO, registration order)."""
-    entries.sort(key=_sort_key)
-    return tuple([entry[3] for entry in entries])
-
-
-def _sort_key(entry):
-    return entry[:3]
+_enable_vectorcall()

@@ -1,49 +1,68 @@
 """The hot path in pure Python: calling a slot's active hooks around its original method.
 
-This module is the readable specification of a slot call; ``_dispatch_c.pyx`` is its compiled twin
-and keeps the same names in the same order. Everything that is not on the call path (registration,
-states, ordering across the MRO, error messages) lives in the thin layer and is shared by both.
+This module is the readable specification of a slot call; ``_dispatch_c.pyx`` is its compiled twin.
+The two keep the same top-level names in the same order (``scripts/check_twins.py`` fails CI
+otherwise), except inside blocks fenced by ``# --- only in this twin`` comments. Everything that
+is not on the call path (registration, states, ordering, wrapping for the class, the ``super()``
+rule's inputs, error messages) lives in the thin layer, once; see ``docs/architecture.md``.
 
-Interface used by the thin layer (``_registry``):
+Interface (``hookfast._interfaces.Backend``):
 
 - ``HookCall(hook, callback, method_name)``: one active hook of one slot, ready to call.
-- ``Dispatcher(slot)``: the call machinery of one slot declaration; ``dispatcher.hooks`` is the
-  tuple of ``HookCall`` the next call runs (the registry replaces it whenever it changes), and
-  ``dispatcher.active_value`` is the object the registry installs in the owner class while that
-  tuple is not empty (wrapped in ``classmethod``/``staticmethod`` like the original).
-- ``collect(entries)``: order ``(priority, depth, position, HookCall)`` entries into that tuple.
+- ``Dispatcher(slot)``: the call machinery of one slot declaration. ``dispatcher.calls`` is the
+  tuple of ``HookCall`` the next call runs (the registry replaces it whenever it changes);
+  ``dispatcher.callable`` is what the class holds (wrapped by the registry like the original) and
+  what the slot function's trampoline calls.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Generator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 
 from hookfast import logs
+from hookfast._kinds import (
+    POSITION_DELEGATED,
+    POSITION_MOST_DERIVED,
+    POSITION_REACHED,
+    RESULT_CONTEXT,
+    RESULT_GENERATOR,
+    RESULT_NONE,
+    RESULT_VALUE,
+    SLOT_CLASSMETHOD,
+)
 from hookfast.exceptions import diagnose_hook_call
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-__all__ = ["BACKEND", "Dispatcher", "HookCall", "collect"]
+__all__ = ["BACKEND", "Dispatcher", "GeneratorContext", "HookCall", "result_kind", "unwind"]
 
 BACKEND = "python"
 
-# What a hook returned, by type: decides whether it is ignored, replaces the result, or is entered.
-RESULT_NONE = 0
-RESULT_VALUE = 1
-RESULT_GENERATOR = 2
-RESULT_CONTEXT = 3
+# --- only in this twin: what the compiled twin does with the C API ---
 
-# Slot kinds, as the registry names them.
-KIND_METHOD = "method"
-KIND_CLASSMETHOD = "classmethod"
-KIND_STATICMETHOD = "staticmethod"
-
+_notice_enabled = logs.notice_enabled  # one global look-up per call instead of two
 _NOT_FOUND = object()
+_thread_state = threading.local()
+
+
+def _look_like_function(dispatch: Callable[..., Any], function: Callable[..., Any]) -> None:
+    """Dress ``dispatch`` as the slot's function and share its attribute dict (bind, __hooks__,
+    whatever users set), so the class attribute behaves the same whichever object it holds."""
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        with suppress(AttributeError):
+            setattr(dispatch, attribute, getattr(function, attribute))
+    dispatch.__dict__ = function.__dict__  # @slot accepts only callables with one
+    annotations = getattr(function, "__annotations__", None)
+    if type(annotations) is dict:
+        dispatch.__annotations__ = annotations
+
+
+# --- end of only in this twin ---
+
 _RESULT_KIND_CACHE_SIZE = 1024
 _result_kinds: dict[type, int] = {}
 
@@ -196,12 +215,6 @@ def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool:
     return received and suppressed
 
 
-def _invoke_hook(hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if hook_call.method_name is None:
-        return hook_call.callback(*args, **kwargs)
-    return hook_call.callback(*args, method_name=hook_call.method_name, **kwargs)
-
-
 def _hook_error(
     dispatcher: Dispatcher, hook_call: HookCall, exc: Exception, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Exception | None:
@@ -220,7 +233,9 @@ def _call_hook(
     dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     try:
-        return _invoke_hook(hook_call, args, kwargs)
+        if hook_call.method_name is None:
+            return hook_call.callback(*args, **kwargs)
+        return hook_call.callback(*args, method_name=hook_call.method_name, **kwargs)
     except Exception as exc:
         signature_error = _hook_error(dispatcher, hook_call, exc, args, kwargs)
         if signature_error is None:
@@ -252,7 +267,7 @@ def _process_result(hook_call: HookCall, context: Any, result: Any, tracing: boo
 
 def call_with_hooks(
     dispatcher: Dispatcher,
-    hooks: tuple[HookCall, ...],
+    calls: tuple[HookCall, ...],
     start: int,
     first_value: Any,
     tracing: bool,
@@ -264,7 +279,7 @@ def call_with_hooks(
     The hooks before ``start`` already ran and returned None; hook ``start`` returned
     ``first_value`` (or is still to be called if that is None).
     """
-    count = len(hooks)
+    count = len(calls)
     if tracing:
         logs.trace_hooks_count(dispatcher.slot, count)
     contexts: list[tuple[HookCall, Any]] | None = None
@@ -273,7 +288,7 @@ def call_with_hooks(
     indent = 0
     try:
         for number in range(start, count):
-            hook_call = hooks[number]
+            hook_call = calls[number]
             if tracing:
                 logs.trace_calling_hook(hook_call.hook, indent, number + 1, count)
             if number == start and first_value is not None:
@@ -330,14 +345,6 @@ def call_with_hooks(
     return result
 
 
-# Where a call of a slot that has other declarations of its name in a class hierarchy stands.
-POSITION_MOST_DERIVED = 0  # the receiver's class resolves the name to this slot: run its hooks
-POSITION_DELEGATED = 1  # super() from a declaration below, in progress or resolved: no hooks
-POSITION_REACHED = 2  # reached from below (a plain override's super(), a diamond's sibling): hooks
-
-_thread_state = threading.local()
-
-
 def _in_progress() -> list[Any]:
     """This thread's calls in progress of slots reached from below: [dispatcher, receiver, ...]."""
     try:
@@ -363,8 +370,8 @@ def _dispatcher_of(found: Any) -> Dispatcher | None:
 
 
 def _position(dispatcher: Dispatcher, receiver: Any) -> int:
-    """Apply the registry's super() rule to a call of a slot in a hierarchy (see POSITION_*)."""
-    if dispatcher.kind == KIND_CLASSMETHOD:
+    """Apply the registry's super() rule to a call of a slot in a hierarchy (see ``_kinds``)."""
+    if dispatcher.receives_class:
         if not isinstance(receiver, type):
             return POSITION_MOST_DERIVED
         owner = receiver
@@ -390,36 +397,76 @@ def _position(dispatcher: Dispatcher, receiver: Any) -> int:
 
 
 def _call_reached(
-    dispatcher: Dispatcher, hooks: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+    dispatcher: Dispatcher, calls: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
-    tracing = logs.notice_enabled()
+    tracing = _notice_enabled()
     if not dispatcher.parents:
-        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, kwargs)
+        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, kwargs)
     # Record the call, so that its own super() calls (to the parents) know they are delegations.
     stack = _in_progress()
     stack.append(dispatcher)
     stack.append(args[0])
     try:
-        return call_with_hooks(dispatcher, hooks, 0, None, tracing, args, kwargs)
+        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, kwargs)
     finally:
         del stack[-2:]
+
+
+def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
+    """The slot call through ``dispatcher``: what the class holds while some hook can run.
+
+    The compiled twin's function of this name is the dispatcher type's vectorcall; a Python
+    function cannot receive the object it is called through, so here it is a closure over one
+    dispatcher, and its body is that function's, line for line.
+    """
+    function = dispatcher.function
+
+    def slot_dispatcher(*args: Any, **kwargs: Any) -> Any:
+        calls = dispatcher.calls
+        if not calls:
+            return function(*args, **kwargs)
+        if dispatcher.in_hierarchy and args:
+            position = _position(dispatcher, args[0])
+            if position == POSITION_DELEGATED:
+                if _notice_enabled():
+                    logs.trace_super_call(dispatcher.slot)
+                return function(*args, **kwargs)
+            if position == POSITION_REACHED:
+                return _call_reached(dispatcher, calls, args, kwargs)
+        if _notice_enabled():
+            return call_with_hooks(dispatcher, calls, 0, None, True, args, kwargs)
+        # The common case, lean: every hook returns None, so nothing is entered, replaced or
+        # chained. The first hook returning something hands over to the general path.
+        count = len(calls)
+        index = 0
+        value = None
+        while index < count:
+            value = _call_hook(dispatcher, calls[index], args, kwargs)
+            if value is not None:
+                break
+            index += 1
+        if index < count:
+            return call_with_hooks(dispatcher, calls, index, value, False, args, kwargs)
+        return function(*args, **kwargs)
+
+    return slot_dispatcher
 
 
 class Dispatcher:
     """Call machinery of one slot declaration (see the module docstring)."""
 
     __slots__ = (
+        "_callable",
         "active_value",
-        "callable",
+        "calls",
         "function",
         "has_children",
-        "hooks",
         "in_hierarchy",
-        "kind",
         "name",
         "original_value",
         "parents",
+        "receives_class",
         "slot",
     )
 
@@ -428,79 +475,29 @@ class Dispatcher:
         #: the method body: a private copy of the slot's function, never its trampoline
         self.function: Callable[..., Any] = slot.body
         self.name: str = slot.name
-        self.kind: str = slot.kind
-        self.hooks: tuple[HookCall, ...] = ()
-        self.original_value: Any = slot.original_value
+        #: a classmethod slot: the first argument is a class (the super() rule needs to know)
+        self.receives_class = slot.kind == SLOT_CLASSMETHOD
+        self.calls: tuple[HookCall, ...] = ()
+        self.original_value: Any = None
+        self.active_value: Any = None
         self.parents: frozenset[Dispatcher] = frozenset()
         self.has_children = False
         self.in_hierarchy = False
-        self.callable: Callable[..., Any] = self._make_callable()
-        self.active_value: Any = self.callable
-        if self.kind == KIND_CLASSMETHOD:
-            self.active_value = classmethod(self.callable)
-        elif self.kind == KIND_STATICMETHOD:
-            self.active_value = staticmethod(self.callable)
+        self._callable = _dispatcher_vectorcall(self)
+        _look_like_function(self._callable, slot.function)
 
-    def set_hierarchy(self, parents: frozenset[Dispatcher], has_children: bool) -> None:
+    def set_class_values(self, original_value: object, active_value: object) -> None:
+        """The two objects the class can hold for this slot (plain, and dispatching)."""
+        self.original_value = original_value
+        self.active_value = active_value
+
+    def set_hierarchy(self, parents: frozenset[Any], has_children: bool, in_hierarchy: bool) -> None:
         """Where the slot stands among the declarations of its name (decided by the registry)."""
         self.parents = parents
         self.has_children = has_children
-        self.in_hierarchy = self.kind != KIND_STATICMETHOD and bool(parents or has_children)
+        self.in_hierarchy = in_hierarchy
 
-    def _make_callable(self) -> Callable[..., Any]:
-        function = self.function
-        dispatcher = self
-
-        def slot_dispatcher(*args: Any, **kwargs: Any) -> Any:
-            hooks = dispatcher.hooks
-            if not hooks:
-                return function(*args, **kwargs)
-            if dispatcher.in_hierarchy and args:
-                position = _position(dispatcher, args[0])
-                if position == POSITION_DELEGATED:
-                    if logs.notice_enabled():
-                        logs.trace_super_call(dispatcher.slot)
-                    return function(*args, **kwargs)
-                if position == POSITION_REACHED:
-                    return _call_reached(dispatcher, hooks, args, kwargs)
-            if logs.notice_enabled():
-                return call_with_hooks(dispatcher, hooks, 0, None, True, args, kwargs)
-            # The common case, lean: every hook returns None, so nothing is entered, replaced or
-            # chained. The first hook returning something hands over to the general path.
-            count = len(hooks)
-            index = 0
-            hook_call = value = None
-            try:
-                while index < count:
-                    hook_call = hooks[index]
-                    value = _invoke_hook(hook_call, args, kwargs)
-                    if value is not None:
-                        break
-                    index += 1
-            except Exception as exc:
-                assert hook_call is not None
-                signature_error = _hook_error(dispatcher, hook_call, exc, args, kwargs)
-                if signature_error is None:
-                    raise
-                raise signature_error from signature_error.__cause__
-            if index < count:
-                return call_with_hooks(dispatcher, hooks, index, value, False, args, kwargs)
-            return function(*args, **kwargs)
-
-        # Look like the slot's function, and share its attribute dict (bind, __hooks__, __wrapped__,
-        # whatever users set), so the class attribute behaves the same whichever object it holds.
-        slot_function = self.slot.function
-        for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
-            with contextlib.suppress(AttributeError):
-                setattr(slot_dispatcher, attribute, getattr(slot_function, attribute))
-        slot_dispatcher.__dict__ = slot_function.__dict__  # @slot accepts only callables with one
-        annotations = getattr(slot_function, "__annotations__", None)
-        if type(annotations) is dict:
-            slot_dispatcher.__annotations__ = annotations
-        return slot_dispatcher
-
-
-def collect(entries: list[tuple[int, int, int, HookCall]]) -> tuple[HookCall, ...]:
-    """Order hooks by (priority, depth of their class in the MRO, registration order)."""
-    entries.sort(key=lambda entry: entry[:3])
-    return tuple(entry[3] for entry in entries)
+    @property
+    def callable(self) -> Callable[..., Any]:
+        """What the class holds (wrapped like the original) and the slot's trampoline calls."""
+        return self._callable

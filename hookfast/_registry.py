@@ -1,8 +1,8 @@
 """Registration and state: which hooks each slot runs, kept precomputed and installed.
 
 Every bind and every state change, at any of the four levels, recomputes the merged, filtered,
-ordered hook tuple of each affected slot declaration (the changed one and the declarations of the
-same name below it in a class hierarchy) and installs it (``SlotDeclaration.install``): while some
+ordered tuple of hook calls of each affected slot declaration (the changed one and the declarations
+of the same name below it in a class hierarchy) and installs it (``SlotDeclaration.install``): while some
 hook can run, the class holds the backend's dispatcher and the slot function's code is a trampoline
 to it; while none can, the class holds the original method and the function its original code. So a
 slot call never walks the MRO, never checks a state flag and, while no hook can run, costs exactly
@@ -14,6 +14,9 @@ Registration also decides, once, what ``super()`` delegation means for each decl
 on the call path.
 
 State changes are rare and serialised by one lock; calls take no lock and read one tuple.
+
+The registry imports neither ``hook`` nor ``slot`` (they import it): it sees declarations and hooks
+through the small interfaces of ``hookfast._interfaces``.
 """
 
 from __future__ import annotations
@@ -22,16 +25,18 @@ import contextlib
 import threading
 import weakref
 from collections.abc import Iterable
-from types import ModuleType
 
 from hookfast import _dispatch
+from hookfast._kinds import SLOT_STATICMETHOD
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeVar
 
-    from hookfast.hook import Hook, HookPriority
-    from hookfast.slot import SlotDeclaration
+    from hookfast._interfaces import Backend, BoundHook
+    from hookfast._interfaces import Declaration as SlotDeclaration
+
+    T = TypeVar("T")
 
 _lock = threading.RLock()
 _globally_enabled = True
@@ -53,16 +58,16 @@ def is_globally_enabled() -> bool:
     return _globally_enabled
 
 
-def declaration_of(value: Any) -> SlotDeclaration | None:
-    """The slot declaration marking a class attribute (function, classmethod, staticmethod, dispatcher)."""
-    from hookfast.slot import SlotDeclaration
-
+def registered_declaration_of(value: Any) -> SlotDeclaration | None:
+    """The registered slot declaration marking a class attribute (function, classmethod, dispatcher...)."""
     target = value.__func__ if isinstance(value, (classmethod, staticmethod)) else value
     try:
         declaration = getattr(target, "__hooks__", None)
-    except Exception:  # exotic objects whose __getattr__ raises anything
+        name = declaration.name  # type: ignore[union-attr]
+        registered = declaration in _declarations_by_name.get(name, ())
+    except Exception:  # anything else carrying __hooks__ (a mock, an exotic __getattr__)
         return None
-    return declaration if type(declaration) is SlotDeclaration else None
+    return declaration if registered else None
 
 
 def own_declaration(cls: type, name: str) -> SlotDeclaration | None:
@@ -83,7 +88,7 @@ def own_declaration(cls: type, name: str) -> SlotDeclaration | None:
     value = cls.__dict__.get(name)
     if value is None:
         return None
-    declaration = declaration_of(value)
+    declaration = registered_declaration_of(value)
     return declaration if declaration is not None and declaration.holds(value) else None
 
 
@@ -146,14 +151,14 @@ def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> 
                 "to one class and one name. Define a new method with @slot (it may call the other one) "
                 "instead of assigning an existing slot."
             )
-        backend: ModuleType = _dispatch.current
+        backend: Backend = _dispatch.current
         try:
             declaration.attach(cls, name, value, backend)
             _owned.setdefault(cls, {})[name] = weakref.ref(declaration)
             _declarations_by_name.setdefault(name, weakref.WeakSet()).add(declaration)
             _update_hierarchy(declaration)
             # parents may already have hooks that this new declaration must run
-            _refresh(declaration)
+            _recompute(declaration)
         except BaseException:
             unregister(declaration)
             raise
@@ -183,9 +188,7 @@ def unregister(declaration: SlotDeclaration) -> None:
             declarations.discard(declaration)
             if not declarations:
                 del _declarations_by_name[name]
-        subclass_declarations = [
-            other for other in _live_declarations(name) if declaration in getattr(other, "parents", ())
-        ]
+        subclass_declarations = [other for other in _live_declarations(name) if declaration in other.parents]
         declaration.detach()
         for other in subclass_declarations:
             _update_hierarchy(other)
@@ -231,7 +234,10 @@ def _subclasses(cls: type) -> list[type]:
 
 def _set_dispatcher_hierarchy(declaration: SlotDeclaration) -> None:
     parents = frozenset(parent.dispatcher for parent in declaration.parents)
-    declaration.dispatcher.set_hierarchy(parents, declaration.has_children)
+    has_children = declaration.has_children
+    # a static method has no receiver: super() cannot reach it, every call runs its hooks
+    in_hierarchy = declaration.kind != SLOT_STATICMETHOD and bool(parents or has_children)
+    declaration.dispatcher.set_hierarchy(parents, has_children, in_hierarchy)
 
 
 def _affected(declarations: Iterable[SlotDeclaration]) -> list[SlotDeclaration]:
@@ -256,7 +262,7 @@ def _all_declarations() -> list[SlotDeclaration]:
     ]
 
 
-def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[HookPriority, int, int, Hook[Any]]]:
+def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[int, int, int, BoundHook]]:
     """Active hooks of a call of ``declaration``, unordered, as (priority, depth, position, hook).
 
     Walks the MRO of the declaring class from the root down; each class contributes the enabled
@@ -277,33 +283,44 @@ def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[HookPriorit
     return entries
 
 
-def _refresh(declaration: SlotDeclaration) -> None:
+def in_call_order(entries: list[tuple[int, int, int, T]]) -> tuple[T, ...]:
+    """The last items of ``(priority, depth, position, item)`` entries, in the order a call runs them.
+
+    By priority, then depth of the hook's class in the MRO (base first), then bind order.
+    """
+    return tuple(entry[3] for entry in sorted(entries, key=lambda entry: entry[:3]))
+
+
+def _recompute(declaration: SlotDeclaration) -> None:
+    """Rebuild one declaration's tuple of hook calls from the current states, and install it."""
     backend = declaration.backend
-    assert backend is not None, "refresh of an unregistered slot"
+    assert backend is not None, "recompute of an unregistered slot"
     method_name = declaration.method_name
-    entries = [
-        (
-            priority,
-            depth,
-            position,
-            backend.HookCall(bound, bound.callback, method_name if bound.wants_method_name() else None),
-        )
-        for priority, depth, position, bound in collect_active_hooks(declaration)
-    ]
-    hooks = backend.collect(entries)
+    calls = in_call_order(
+        [
+            (
+                priority,
+                depth,
+                position,
+                backend.HookCall(bound, bound.callback, method_name if bound.wants_method_name() else None),
+            )
+            for priority, depth, position, bound in collect_active_hooks(declaration)
+        ]
+    )
     # The dispatcher's tuple is set first: a call already past the attribute look-up or inside the
     # trampoline sees either the old or the new tuple, never a missing one.
-    declaration.dispatcher.hooks = hooks
-    declaration.install(bool(hooks))
+    declaration.dispatcher.calls = calls
+    declaration.install(bool(calls))
 
 
-def refresh(declarations: Iterable[SlotDeclaration]) -> None:
+def recompute_affected(declarations: Iterable[SlotDeclaration]) -> None:
+    """:func:`_recompute` the given declarations and the declarations of their names below them."""
     with _lock:
         for declaration in _affected(declarations):
-            _refresh(declaration)
+            _recompute(declaration)
 
 
-def bind(declaration: SlotDeclaration, bound: Hook[Any]) -> None:
+def bind(declaration: SlotDeclaration, bound: BoundHook) -> None:
     with _lock:
         # inspect the callback now, outside any call, so a call never runs inspect
         bound.wants_method_name()
@@ -311,11 +328,11 @@ def bind(declaration: SlotDeclaration, bound: Hook[Any]) -> None:
         _prune_dead(bound._slots)
         bound._slots.append(weakref.ref(declaration))
         try:
-            refresh([declaration])
+            recompute_affected([declaration])
         except BaseException:
             declaration.hooks.pop()
             bound._slots.pop()
-            refresh([declaration])
+            recompute_affected([declaration])
             raise
 
 
@@ -332,18 +349,18 @@ def _live(references: Iterable[weakref.ref[SlotDeclaration]]) -> list[SlotDeclar
     ]
 
 
-def set_hook_enabled(bound: Hook[Any], enabled: bool) -> None:
+def set_hook_enabled(bound: BoundHook, enabled: bool) -> None:
     with _lock:
         if bound._enabled is enabled:
             return
         bound._enabled = enabled
-        refresh(_live(bound._slots))
+        recompute_affected(_live(bound._slots))
 
 
-def set_hook_priority(bound: Hook[Any], priority: HookPriority) -> None:
+def set_hook_priority(bound: BoundHook, priority: int) -> None:
     with _lock:
         bound._priority = priority
-        refresh(_live(bound._slots))
+        recompute_affected(_live(bound._slots))
 
 
 def set_suspended(declaration: SlotDeclaration, suspended: bool) -> None:
@@ -351,7 +368,7 @@ def set_suspended(declaration: SlotDeclaration, suspended: bool) -> None:
         if declaration.suspended is suspended:
             return
         declaration.suspended = suspended
-        refresh([declaration])
+        recompute_affected([declaration])
 
 
 def is_class_suspended(cls: type) -> bool:
@@ -374,7 +391,7 @@ def set_class_suspended(cls: type, suspended: bool) -> None:
             covered = _live(_suspended_classes.pop(cls))
             for declaration in covered:
                 declaration.suspended_by.discard(cls)
-        refresh(covered)
+        recompute_affected(covered)
 
 
 def set_globally_enabled(enabled: bool) -> None:
@@ -384,4 +401,4 @@ def set_globally_enabled(enabled: bool) -> None:
             return
         _globally_enabled = enabled
         for declaration in _all_declarations():
-            _refresh(declaration)
+            _recompute(declaration)

@@ -14,7 +14,7 @@ TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings a
 if TYPE_CHECKING:
     from typing import Any, Callable, Generic, TypeVar, overload
 
-    from hookfast.slot import SlotDeclaration
+    from hookfast._interfaces import Declaration
 
     T = TypeVar("T")
     F = TypeVar("F", bound=Callable[..., Any])
@@ -104,11 +104,12 @@ class Hook(_GenericHook[T]):
                 f"@hook needs a callable (function, generator function or class), got {callback!r}"
             )
         self._callback = callback
-        self._priority = _to_priority(priority, callback)
+        #: a HookPriority, typed as the int the registry sorts by
+        self._priority: int = _to_priority(priority, callback)
         self._enabled = bool(enabled)
         #: slot declarations this hook is bound to, in bind order (with repeats); weak, so that a
         #: hook kept alive does not keep the classes it was bound to alive
-        self._slots: list[weakref.ref[SlotDeclaration]] = []
+        self._slots: list[weakref.ref[Declaration]] = []
         self._wants_method_name: bool | None = None
         for attribute in _WRAPPER_ASSIGNMENTS:
             try:
@@ -143,7 +144,7 @@ class Hook(_GenericHook[T]):
     @property
     def priority(self) -> HookPriority:
         """The hook's priority; assigning re-orders every slot the hook is bound to."""
-        return self._priority
+        return HookPriority(self._priority)
 
     @priority.setter
     def priority(self, value: HookPriority | int) -> None:

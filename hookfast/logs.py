@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from hookfast._kinds import RESULT_NONE, RESULT_VALUE
+
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
     from typing import Any, Callable
@@ -75,10 +77,9 @@ def trace_calling_hook(hook: Any, indent: int, number: int, count: int) -> None:
 
 
 def trace_hook_result(indent: int, result_kind: int) -> None:
-    # result_kind: 0 None, 1 value, 2 or 3 a context (generator or context manager)
-    if result_kind == 0:
+    if result_kind == RESULT_NONE:
         _notice("%sHook is finished with None result", " " * indent)
-    elif result_kind == 1:
+    elif result_kind == RESULT_VALUE:
         _notice("%sHook is finished with returning non-None result", " " * indent)
     else:
         _notice("%sThis is a context manager, entering...", " " * indent)

@@ -6,9 +6,10 @@ import contextlib
 import sys
 import weakref
 from collections.abc import Iterator
-from types import CodeType, FunctionType, ModuleType
+from types import CodeType, FunctionType
 
 from hookfast import _registry, _trampoline
+from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
 
@@ -16,12 +17,14 @@ TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings a
 if TYPE_CHECKING:
     from typing import Any, Callable, TypeVar, overload
 
+    from hookfast._interfaces import Backend, Declaration, Dispatcher
+
     F = TypeVar("F")
     H = TypeVar("H", bound=Hook[Any])
 else:
     from hookfast.hook import overload
 
-__all__ = ["SlotDeclaration", "slot"]
+__all__ = ["SlotDeclaration", "declaration_of", "slot"]
 
 _MISSING = object()
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
@@ -70,8 +73,8 @@ class SlotDeclaration:
         #: the function's own ``__wrapped__`` before registration, restored by :meth:`detach`
         self._saved_wrapped: Any = _MISSING
         self._marked_coroutine = False
-        self.backend: ModuleType | None = None
-        self.dispatcher: Any = None
+        self.backend: Backend | None = None
+        self.dispatcher: Dispatcher = None  # type: ignore[assignment]  # set by attach()
         self.hooks: list[Hook[Any]] = []
         #: the slot-level switch (level 3)
         self.suspended = False
@@ -79,11 +82,11 @@ class SlotDeclaration:
         self.suspended_by: weakref.WeakSet[type] = weakref.WeakSet()
         #: the other registered declarations of this name in the owner's MRO (set by the registry):
         #: a call of one of them is a ``super()`` delegation while a call of this one is in progress
-        self.parents: frozenset[SlotDeclaration] = frozenset()
+        self.parents: frozenset[Declaration] = frozenset()
         #: whether this declaration is among the parents of another one (set by the registry)
         self.has_children = False
 
-    def attach(self, owner: type, name: str, value: Any, backend: ModuleType) -> None:
+    def attach(self, owner: type, name: str, value: Any, backend: Backend) -> None:
         """Called once by the registry when ``@support_hooks`` registers the slot.
 
         Changes nothing outside this object until everything that can fail has succeeded, so a
@@ -91,20 +94,27 @@ class SlotDeclaration:
         """
         function = self.function
         if isinstance(value, classmethod):
-            kind = "classmethod"
+            kind = SLOT_CLASSMETHOD
         elif isinstance(value, staticmethod) or not hasattr(type(value), "__get__"):
             # a plain callable object in a class (no __get__) is called without the instance
-            kind = "staticmethod"
+            kind = SLOT_STATICMETHOD
         else:
-            kind = "method"
+            kind = SLOT_METHOD
         method_name = function.__name__  # as onETL: a callable without a name fails here
         swappable = type(function) is FunctionType
         self.owner, self.name, self.kind, self.original_value = owner, name, kind, value
         self.method_name = method_name
         self.body = _trampoline.private_copy(function) if swappable else function  # type: ignore[arg-type]
         self.backend = backend
-        self.dispatcher = backend.Dispatcher(self)
-        self.active_value = self.dispatcher.active_value
+        dispatcher = self.dispatcher = backend.Dispatcher(self)
+        # the dispatcher stands in the class where the original stood, wrapped the same way
+        if kind == SLOT_CLASSMETHOD:
+            self.active_value = classmethod(dispatcher.callable)
+        elif kind == SLOT_STATICMETHOD:
+            self.active_value = staticmethod(dispatcher.callable)
+        else:
+            self.active_value = dispatcher.callable
+        dispatcher.set_class_values(value, self.active_value)
         if swappable:
             self.original_code = function.__code__
             self._saved_wrapped = function.__dict__.get("__wrapped__", _MISSING)
@@ -140,7 +150,7 @@ class SlotDeclaration:
             function.__dict__.pop(attribute, None)
         self.owner = None
         self.kind = ""
-        self.active_value = self.backend = self.dispatcher = self.body = None
+        self.active_value = self.backend = self.dispatcher = self.body = None  # type: ignore[assignment]
         self.original_code = self._trampoline = None
         self._saved_wrapped = _MISSING
         self._marked_coroutine = False
@@ -255,8 +265,8 @@ class SlotDeclaration:
         """The hooks a call of this slot runs now, in order, across the MRO and all four levels."""
         if self.backend is None:
             return ()
-        ordered: tuple[Hook[Any], ...] = self.backend.collect(_registry.collect_active_hooks(self))
-        return ordered
+        ordered = _registry.in_call_order(_registry.collect_active_hooks(self))
+        return ordered  # type: ignore[return-value]  # the registry sees a Hook as a BoundHook
 
     # onETL's HookCollection names, so code that used ``Cls.method.__hooks__`` keeps working.
     add = bind
@@ -287,7 +297,7 @@ def slot(method: F) -> F:
         ValueError: the method is private.
         AttributeError: the callable has no ``__name__`` (a ``functools.partial``, say).
     """
-    if _registry.declaration_of(method) is not None:
+    if declaration_of(method) is not None:
         raise SyntaxError(
             "Cannot place @slot hook twice on the same method: "
             f"{getattr(_callable_inside(method), '__qualname__', method)!r}"
@@ -321,6 +331,12 @@ def slot(method: F) -> F:
     return method
 
 
-def get_declaration(method: Any) -> SlotDeclaration | None:
-    """The declaration of a slot given as ``Cls.method`` (any of its forms), or None."""
-    return _registry.declaration_of(getattr(method, "__func__", method))
+def declaration_of(value: Any) -> SlotDeclaration | None:
+    """The slot declaration marking ``value`` (a function, classmethod, staticmethod or dispatcher),
+    registered or not; None for anything else."""
+    target = value.__func__ if isinstance(value, (classmethod, staticmethod)) else value
+    try:
+        declaration = getattr(target, "__hooks__", None)
+    except Exception:  # exotic objects whose __getattr__ raises anything
+        return None
+    return declaration if type(declaration) is SlotDeclaration else None

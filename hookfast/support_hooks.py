@@ -8,6 +8,7 @@ from functools import partial
 
 from hookfast import _registry
 from hookfast.logs import NOTICE, slot_logger
+from hookfast.slot import declaration_of
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def support_hooks(cls: C) -> C:
     found = [
         (name, value, declaration)
         for name, value in list(vars(cls).items())
-        if (declaration := _registry.declaration_of(value)) is not None
+        if (declaration := declaration_of(value)) is not None
     ]
     if not found:
         raise SyntaxError(

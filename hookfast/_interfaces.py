@@ -1,0 +1,106 @@
+"""The interfaces between hookfast's layers, for type checkers only (nothing imports this at run time).
+
+The layers depend one way, downwards::
+
+    hookfast (package API) -> support_hooks, hooks_state -> slot -> hook -> _registry
+        -> _dispatch (selector) -> _dispatch_c | _dispatch_py -> logs, exceptions, _kinds
+
+The registry mutates declarations and hooks without importing the modules that define them: it
+sees them through :class:`Declaration` and :class:`BoundHook`. The thin layer sees a dispatch
+backend through :class:`Backend`, which both twins satisfy (``_dispatch.py`` checks it for
+``mypy --strict``; ``mypy.stubtest`` checks the compiled twin's stub against the module in CI).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable, Protocol
+
+__all__ = ["Backend", "BoundHook", "Declaration", "Dispatcher", "HookCall"]
+
+
+class HookCall(Protocol):
+    """One active hook of one slot, ready to call (built by the registry, read on the call path)."""
+
+    @property
+    def hook(self) -> Any: ...
+    @property
+    def callback(self) -> Callable[..., Any]: ...
+    @property
+    def method_name(self) -> str | None: ...
+
+
+class Dispatcher(Protocol):
+    """The call machinery of one slot declaration (one per registered declaration)."""
+
+    #: the hooks the next call runs, in order; the registry replaces the tuple when it changes
+    calls: tuple[Any, ...]
+
+    @property
+    def callable(self) -> Callable[..., Any]:
+        """What the class holds (wrapped like the original) and the trampoline calls."""
+
+    @property
+    def function(self) -> Callable[..., Any]:
+        """The method body: a private copy of the slot's function."""
+
+    def set_class_values(self, original_value: object, active_value: object) -> None:
+        """The two objects the class can hold for this slot (plain, and dispatching)."""
+
+    def set_hierarchy(self, parents: frozenset[Any], has_children: bool, in_hierarchy: bool) -> None:
+        """Where the slot stands among the declarations of its name (decided by the registry)."""
+
+
+class Backend(Protocol):
+    """A dispatch backend module: ``hookfast._dispatch_c`` or ``hookfast._dispatch_py``."""
+
+    @property
+    def BACKEND(self) -> str: ...  # a module constant seen through a protocol
+    @property
+    def HookCall(self) -> Callable[[Any, Callable[..., Any], str | None], HookCall]: ...
+    @property
+    def Dispatcher(self) -> Callable[[Any], Dispatcher]: ...
+
+
+class BoundHook(Protocol):
+    """What the registry reads and switches on a :class:`hookfast.Hook`."""
+
+    _enabled: bool
+    _priority: int
+    #: the declarations the hook is bound to, in bind order (with repeats)
+    _slots: list[weakref.ref[Declaration]]
+
+    @property
+    def callback(self) -> Callable[..., Any]: ...
+
+    def wants_method_name(self) -> bool: ...
+
+
+class Declaration(Protocol):
+    """What the registry reads and mutates on a :class:`hookfast.slot.SlotDeclaration`."""
+
+    owner: type | None
+    name: str
+    kind: str
+    method_name: str
+    hooks: list[Any]
+    suspended: bool
+    suspended_by: weakref.WeakSet[type]
+    parents: frozenset[Declaration]
+    has_children: bool
+    original_value: Any
+    dispatcher: Dispatcher
+    backend: Backend | None
+
+    @property
+    def slot_object(self) -> Any: ...
+
+    def attach(self, owner: type, name: str, value: Any, backend: Backend) -> None: ...
+
+    def detach(self) -> None: ...
+
+    def holds(self, value: object) -> bool: ...
+
+    def install(self, active: bool) -> None: ...
+
+    def __hash__(self) -> int: ...
