@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 
-from hookfast import _bench_scenarios as scenarios
+from hookfast.bench import scenarios
 
 RunCase = Callable[[str, str], None]
 

@@ -4,7 +4,7 @@ Usage::
 
     python scripts/instructions_per_call.py [--calls 50000] [--implementations cython,python] [SCENARIO ...]
 
-For each scenario and implementation (``hookfast._bench_scenarios``), runs this interpreter twice
+For each scenario and implementation (``hookfast.bench.scenarios``), runs this interpreter twice
 under ``valgrind --tool=callgrind``: once building the case and calling it ``--calls`` times, once
 building it only, and prints the difference divided by ``--calls``. Wall-clock timings vary by 15%
 and more between runs here; these counts vary by a few instructions, so a before/after comparison
@@ -24,8 +24,8 @@ import sys
 # Run in the child: build one case, call it N times.
 _CHILD = """
 import sys
-from hookfast import _bench_scenarios
-case = _bench_scenarios.build(sys.argv[1], sys.argv[2])
+from hookfast.bench import scenarios
+case = scenarios.build(sys.argv[1], sys.argv[2])
 call = case.func
 for _ in range(int(sys.argv[3])):
     call()
@@ -58,10 +58,10 @@ def _collected(scenario: str, implementation: str, calls: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from hookfast import _bench_scenarios
+    from hookfast.bench import scenarios
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenarios", nargs="*", help=f"default: all of {', '.join(_bench_scenarios.SCENARIOS)}")
+    parser.add_argument("scenarios", nargs="*", help=f"default: all of {', '.join(scenarios.SCENARIOS)}")
     parser.add_argument("--calls", type=int, default=50_000)
     parser.add_argument("--implementations", default="plain,cython,python")
     options = parser.parse_args(argv)
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     implementations = options.implementations.split(",")
     print(f"{'scenario':<22}" + "".join(f"{name:>10}" for name in implementations))
-    for scenario in options.scenarios or _bench_scenarios.SCENARIOS:
+    for scenario in options.scenarios or scenarios.SCENARIOS:
         row = []
         for implementation in implementations:
             per_call = (

@@ -1,0 +1,215 @@
+"""The parent's side of the measurement: run one worker process per implementation, time ``import hookfast``.
+
+Each implementation runs in its own subprocess (``--worker``), the pure-Python backend with
+``HOOKFAST_NO_EXTENSIONS=1``. Every worker also times ``plain`` and ``hand``, so ratios to them never
+cross a process (see :mod:`hookfast.bench.compare`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import hookfast
+from hookfast.bench.worker import BASELINE_WORKER, WORKERS, progress
+
+TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+__all__ = ["Measurements", "collect", "import_breakdown", "measure_import_time"]
+
+
+@dataclass
+class Measurements:
+    """What the workers and the import timings measured.
+
+    Attributes:
+        workers: worker name -> its JSON result (see :func:`hookfast.bench.worker.run_worker`), or
+            ``{"implementation": name, "failed": reason}``.
+        errors: one line per case that failed its correctness check, and per failed worker.
+        import_time: ``import hookfast`` (see :func:`measure_import_time`).
+        import_time_python: the same with ``HOOKFAST_NO_EXTENSIONS=1``.
+        breakdown: the costliest imports (see :func:`import_breakdown`), measured only when
+            ``import hookfast`` missed its target.
+    """
+
+    workers: dict[str, dict[str, Any]]
+    errors: list[str]
+    import_time: dict[str, Any]
+    import_time_python: dict[str, Any]
+    breakdown: list[tuple[str, str, float]] | None = None
+
+    @property
+    def loop_overheads(self) -> dict[str, float]:
+        """Worker name -> ns per iteration of an empty timing loop (in every figure, not subtracted)."""
+        return {
+            name: round(worker["loop_overhead_ns"], 1)
+            for name, worker in self.workers.items()
+            if "loop_overhead_ns" in worker
+        }
+
+
+def _child_env(implementation: str) -> dict[str, str]:
+    env = dict(os.environ)
+    # The children must import the same hookfast as this process: put its parent directory first on
+    # PYTHONPATH, and start them from an empty directory (see _run_child).
+    root = str(Path(hookfast.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+    if implementation == "python":
+        env["HOOKFAST_NO_EXTENSIONS"] = "1"
+        env.pop("HOOKFAST_REQUIRE_EXTENSION", None)  # would forbid the pure-Python child
+    return env
+
+
+def _run_child(command: list[str], env: dict[str, str], **options: Any) -> subprocess.CompletedProcess[str]:
+    # `python -m`/`-c` put the working directory before PYTHONPATH on sys.path: run from a source
+    # checkout, a child would import the uncompiled source tree instead of the installed package.
+    with tempfile.TemporaryDirectory(prefix="hookfast-bench-cwd-") as neutral:
+        return subprocess.run(command, env=env, cwd=neutral, check=False, **options)
+
+
+def _run_worker_process(
+    implementation: str, scenario_names: Sequence[str], samples: int, sample_time: float
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="hookfast-bench-") as directory:
+        output = Path(directory) / "worker.json"
+        command = [
+            sys.executable,
+            "-m",
+            "hookfast.bench",
+            "--worker",
+            implementation,
+            "--scenarios",
+            ",".join(scenario_names),
+            "--samples",
+            str(samples),
+            "--sample-time",
+            str(sample_time),
+            "--worker-output",
+            str(output),
+        ]
+        completed = _run_child(command, _child_env(implementation), stdout=sys.stderr)
+        if completed.returncode != 0 or not output.is_file():
+            return {"implementation": implementation, "failed": f"worker exited with {completed.returncode}"}
+        result: dict[str, Any] = json.loads(output.read_text())
+        return result
+
+
+def _run_workers(
+    implementations: Sequence[str], scenario_names: Sequence[str], samples: int, sample_time: float
+) -> dict[str, dict[str, Any]]:
+    """Run the workers of ``implementations`` in turn (the baseline one if none); print who was skipped."""
+    worker_names = [name for name in WORKERS if name in implementations] or [BASELINE_WORKER]
+    workers: dict[str, dict[str, Any]] = {}
+    for number, name in enumerate(worker_names, 1):
+        progress(f"worker {number}/{len(worker_names)}: {name}")
+        worker = _run_worker_process(name, scenario_names, samples, sample_time)
+        workers[name] = worker
+        if "failed" in worker:
+            progress(f"worker {name} failed: {worker['failed']}")
+            continue
+        if Path(worker["hookfast_file"]).resolve() != Path(hookfast.__file__).resolve():
+            # a worker measuring another hookfast (e.g. an uncompiled source tree) would be a lie
+            raise SystemExit(
+                f"hookfast.bench: the {name} worker imported {worker['hookfast_file']}, "
+                f"not {hookfast.__file__}; refusing to compare different installations"
+            )
+        if name != BASELINE_WORKER:
+            reasons = {
+                entry["unavailable"]
+                for entry in (worker["results"][s].get(name, {}) for s in scenario_names)
+                if "unavailable" in entry
+            }
+            missing = [s for s in scenario_names if "ns" not in worker["results"][s].get(name, {})]
+            if reasons and len(missing) == len(scenario_names):
+                print(f"note: {name} skipped: {'; '.join(sorted(reasons))}", flush=True)
+    return workers
+
+
+def _errors(workers: dict[str, dict[str, Any]]) -> list[str]:
+    """The cases that failed their correctness check (not timed), then the workers that failed."""
+    errors = [
+        f"{name}: {scenario}/{impl}: {entry['error']}"
+        for name, worker in workers.items()
+        for scenario, per_impl in worker.get("results", {}).items()
+        for impl, entry in per_impl.items()
+        if "error" in entry
+    ]
+    errors += [f"{name}: {worker['failed']}" for name, worker in workers.items() if "failed" in worker]
+    return errors
+
+
+def collect(
+    implementations: Sequence[str], scenario_names: Sequence[str], samples: int, sample_time: float
+) -> Measurements:
+    """Run the workers, then time ``import hookfast`` with and without the compiled backend."""
+    workers = _run_workers(implementations, scenario_names, samples, sample_time)
+    errors = _errors(workers)
+    progress("timing `import hookfast` in fresh interpreters (10 runs)")
+    return Measurements(
+        workers=workers,
+        errors=errors,
+        import_time=measure_import_time(),
+        import_time_python=measure_import_time(no_extensions=True),
+    )
+
+
+def measure_import_time(repeat: int = 10, no_extensions: bool = False) -> dict[str, Any]:
+    """Time ``import hookfast`` in fresh interpreters (perf_counter around the import); keep the minimum."""
+    code = (
+        "import time; t = time.perf_counter(); import hookfast; t = time.perf_counter() - t; "
+        "print(t, hookfast.BACKEND)"
+    )
+    env = _child_env("python" if no_extensions else "default")
+    times: list[float] = []
+    backend = "?"
+    for _ in range(repeat):
+        out = _run_child([sys.executable, "-c", code], env, capture_output=True, text=True)
+        out.check_returncode()
+        seconds, backend = out.stdout.split()
+        times.append(float(seconds) * 1e3)
+    return {"ms": min(times), "median_ms": statistics.median(times), "samples_ms": times, "backend": backend}
+
+
+def import_breakdown(top: int = 6, runs: int = 3) -> list[tuple[str, str, float]]:
+    """Where ``import hookfast`` goes (``-X importtime``): the costliest modules hookfast imports itself.
+
+    Returns:
+        ``(module, imported by, cumulative ms)`` for the non-hookfast modules imported directly by a
+        hookfast module (the minimum over ``runs`` fresh interpreters), plus each hookfast module's own
+        self time, costliest first.
+    """
+    best: dict[tuple[str, str], float] = {}
+    for _ in range(runs):
+        out = _run_child(
+            [sys.executable, "-X", "importtime", "-c", "import hookfast"],
+            _child_env("default"),
+            capture_output=True,
+            text=True,
+        )
+        out.check_returncode()
+        # -X importtime prints children before their parent, one level of indentation deeper
+        pending: dict[int, list[tuple[str, float]]] = {}
+        for line in out.stderr.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            self_us, cumulative_us, raw_name = line[len("import time:") :].split("|")
+            name = raw_name.strip()
+            depth = (len(raw_name) - len(raw_name.lstrip()) - 1) // 2
+            children = pending.pop(depth + 1, [])
+            if name.split(".")[0] == "hookfast":
+                entries = [(child, name, ms) for child, ms in children if child.split(".")[0] != "hookfast"]
+                entries.append((f"{name} (self)", name, int(self_us) / 1e3))
+                for child, parent, ms in entries:
+                    best[child, parent] = min(ms, best.get((child, parent), ms))
+            pending.setdefault(depth, []).append((name, int(cumulative_us) / 1e3))
+    ranked = sorted(best.items(), key=lambda item: -item[1])[:top]
+    return [(module, parent, ms) for (module, parent), ms in ranked]

@@ -1,0 +1,178 @@
+"""The benchmark scenarios (SPEC §8), shared by ``benchmarks/``, ``scripts/`` and ``hookfast-bench``.
+
+:func:`build` returns a :class:`~hookfast.bench.cases.Case` for one scenario and one implementation:
+
+- ``plain``: the method alone, no hooks anywhere;
+- ``hand``: hand-written code making exactly the calls the hooks would make (hook functions called
+  directly, a generator driven with ``next()`` and a ``StopIteration`` catch, a context-manager class
+  entered and exited by hand), then the plain method;
+- ``python`` / ``cython``: hookfast with that dispatch backend;
+- ``onetl``: ``onetl.hooks`` from onETL 0.17;
+- ``pluggy``: ``pm.hook.m(x=1)`` with as many hookimpls as the scenario has hooks (one of them a
+  ``wrapper=True`` impl in ``five_hooks``). pluggy has no "original method", so none is called: this
+  favours pluggy, never hookfast.
+
+A scenario is one :class:`Scenario` line in :data:`_DEFINITIONS`: the receiver's shape (built in
+:mod:`hookfast.bench.receivers`), the hook kinds bound to it, their state, and the SPEC §8 targets
+of its own. A new shape or hook kind is added there and in :mod:`~hookfast.bench.receivers`; a new
+implementation is a builder in :mod:`~hookfast.bench.builders` and a line in :data:`_BUILDERS`.
+"""
+
+from __future__ import annotations
+
+from hookfast.bench import builders
+from hookfast.bench.cases import Case, Scenario, Target, Unavailable
+
+TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Callable
+
+__all__ = [
+    "BASELINES",
+    "HOOKED_SCENARIOS",
+    "HOOKFAST_BACKENDS",
+    "IMPLEMENTATIONS",
+    "SCENARIOS",
+    "Case",
+    "Scenario",
+    "Target",
+    "Unavailable",
+    "build",
+    "describe",
+    "get",
+]
+
+
+# The scenario-specific targets; None: the hookfast backend measured.
+_COSTS_PLAIN = Target("{scenario}, {backend} <= 1.02x plain", "to_plain", None, 1.02, at_most=True)
+_ONE_HOOK = Target("1 hook, {backend} <= 1.5x hand", "to_hand", None, 1.5, at_most=True)
+_FIVE_HOOKS = (
+    Target("5 hooks, {backend} <= 1.3x hand", "to_hand", None, 1.3, at_most=True),
+    Target("5 hooks, pluggy >= 5x slower", "vs_cython", "pluggy", 5.0, at_most=False),
+)
+
+#: Every scenario, in report order.
+_DEFINITIONS = {
+    scenario.name: scenario
+    for scenario in (
+        Scenario(
+            "no_hooks",
+            receiver="method",
+            hooks=(),
+            state="never bound",
+            description="slot never bound: should cost the plain method",
+            targets=(_COSTS_PLAIN,),
+        ),
+        Scenario(
+            "disabled",
+            receiver="method",
+            hooks=("function", "function"),
+            state="disabled",
+            description="2 hooks bound, then both disabled (hook.disable())",
+            targets=(_COSTS_PLAIN,),
+        ),
+        Scenario(
+            "suspended",
+            receiver="method",
+            hooks=("function", "function"),
+            state="suspended",
+            description="2 hooks bound and enabled, slot suspended (Cls.m.suspend_hooks())",
+            targets=(_COSTS_PLAIN,),
+        ),
+        Scenario(
+            "one_hook",
+            receiver="method",
+            hooks=("function",),
+            state="enabled",
+            description="1 function hook returning None",
+            targets=(_ONE_HOOK,),
+        ),
+        Scenario(
+            "five_hooks",
+            receiver="method",
+            hooks=("function", "function", "function", "generator", "context"),
+            state="enabled",
+            description="3 function hooks, 1 generator (bare yield), 1 context-manager class",
+            targets=_FIVE_HOOKS,
+        ),
+        Scenario(
+            "classmethod_one_hook",
+            receiver="classmethod",
+            hooks=("function",),
+            state="enabled",
+            description="@slot @classmethod called on the class, 1 function hook",
+            targets=(_ONE_HOOK,),
+        ),
+        Scenario(
+            "deep_one_hook",
+            receiver="deep",
+            hooks=("function", "function", "function"),
+            state="enabled",
+            description="Base/Mid/Leaf, Leaf redeclares the slot and calls super(); 1 hook bound per level",
+            targets=(_ONE_HOOK,),
+        ),
+        Scenario(
+            "held_one_hook",
+            receiver="held",
+            hooks=("function",),
+            state="enabled",
+            description="1 function hook, called through a bound method taken before the hook was bound",
+            targets=(),  # measured for the record: SPEC §8 sets no target of its own for it
+        ),
+    )
+}
+
+#: Scenario names, in report order.
+SCENARIOS = tuple(_DEFINITIONS)
+
+#: Scenarios where hooks actually run.
+HOOKED_SCENARIOS = tuple(name for name, scenario in _DEFINITIONS.items() if scenario.hooked)
+
+#: Implementation name -> builder, baselines first (the report's column order).
+_BUILDERS: dict[str, Callable[[Scenario, str], Case]] = {
+    "plain": builders.build_plain,
+    "hand": builders.build_hand,
+    "python": builders.build_hookfast,
+    "cython": builders.build_hookfast,
+    "onetl": builders.build_onetl,
+    "pluggy": builders.build_pluggy,
+}
+
+#: Implementations, baselines first.
+IMPLEMENTATIONS = tuple(_BUILDERS)
+
+#: The implementations every worker process times next to its own: ratios to them never cross a process.
+BASELINES = ("plain", "hand")
+
+#: hookfast's own dispatch backends (``hookfast._dispatch.available()`` names).
+HOOKFAST_BACKENDS = ("python", "cython")
+
+
+def get(scenario: str) -> Scenario:
+    """The definition of ``scenario``.
+
+    Raises:
+        KeyError: unknown scenario.
+    """
+    try:
+        return _DEFINITIONS[scenario]
+    except KeyError:
+        raise KeyError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}") from None
+
+
+def describe(scenario: str) -> str:
+    """One line saying what ``scenario`` measures."""
+    return _DEFINITIONS[scenario].description
+
+
+def build(scenario: str, implementation: str) -> Case:
+    """Build the case for ``scenario`` x ``implementation`` (fresh classes and hooks every time).
+
+    Raises:
+        KeyError: unknown scenario or implementation.
+        Unavailable: the implementation is not installed, or has no equivalent of the scenario.
+    """
+    definition = get(scenario)
+    if implementation not in _BUILDERS:
+        raise KeyError(f"unknown implementation {implementation!r}; known: {', '.join(IMPLEMENTATIONS)}")
+    return _BUILDERS[implementation](definition, implementation)
