@@ -1,0 +1,196 @@
+"""The layout rules of docs/architecture.md, checked on the source tree (backend-independent).
+
+- The two twins of the call path define the same names in the same order (``scripts/check_twins.py``,
+  also run by CI on its own), and the check does fail on drift.
+- hookfast's modules import each other one way: no circle, counting imports made only for type
+  checkers and imports inside functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "hookfast"
+PYTHON_TWIN = PACKAGE / "_dispatch_py.py"
+COMPILED_TWIN = PACKAGE / "_dispatch_c.pyx"
+
+pytestmark = pytest.mark.skipif(
+    not COMPILED_TWIN.exists() or not (ROOT / "scripts" / "check_twins.py").exists(),
+    reason="needs hookfast's source tree (the .pyx and scripts/)",
+)
+
+
+@pytest.fixture(scope="module")
+def check_twins() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("check_twins", ROOT / "scripts" / "check_twins.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_twins_define_the_same_names_in_the_same_order(check_twins: ModuleType) -> None:
+    assert check_twins.compare(PYTHON_TWIN, COMPILED_TWIN) == []
+    names = check_twins.definitions(PYTHON_TWIN)
+    # the call path's landmarks, so an empty or truncated parse cannot pass
+    for name in ("HookCall", "GeneratorContext.exit", "unwind", "call_with_hooks", "_position", "Dispatcher"):
+        assert name in names
+    assert check_twins.main([]) == 0
+
+
+def test_the_twin_check_fails_on_drift(check_twins: ModuleType, tmp_path: Path) -> None:
+    text = COMPILED_TWIN.read_text(encoding="utf-8")
+    # the compiled twin grows a helper outside the fences, between two shared definitions
+    drifted = tmp_path / "_dispatch_c.pyx"
+    drifted.write_text(
+        text.replace(
+            "cpdef bint unwind(", "cdef object _extra_helper(object x):\n    return x\n\n\ncpdef bint unwind("
+        ),
+        encoding="utf-8",
+    )
+    diff = check_twins.compare(PYTHON_TWIN, drifted)
+    assert "+_extra_helper" in diff
+    assert check_twins.main([str(PYTHON_TWIN), str(drifted)]) == 1
+    # two shared definitions swapped in the Python twin
+    python_text = PYTHON_TWIN.read_text(encoding="utf-8")
+    first = python_text.index("def _in_progress(")
+    second = python_text.index("def _dispatcher_of(")
+    third = python_text.index("def _position(")
+    swapped = tmp_path / "_dispatch_py.py"
+    swapped.write_text(
+        python_text[:first] + python_text[second:third] + python_text[first:second] + python_text[third:],
+        encoding="utf-8",
+    )
+    assert check_twins.compare(swapped, COMPILED_TWIN) != []
+
+
+def test_the_twin_check_rejects_unbalanced_fences(check_twins: ModuleType, tmp_path: Path) -> None:
+    broken = tmp_path / "_dispatch_py.py"
+    text = PYTHON_TWIN.read_text(encoding="utf-8")
+    broken.write_text(text.replace(check_twins.FENCE_END, "# (fence end removed)", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"opened again|never closed"):
+        check_twins.definitions(broken)
+
+
+def test_the_twin_check_finds_every_pair(check_twins: ModuleType, tmp_path: Path) -> None:
+    package = tmp_path / "hookfast"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("*.so", "*.c", "__pycache__", "*.pyd"))
+    assert check_twins.twin_pairs(package) == [(package / "_dispatch_py.py", package / "_dispatch_c.pyx")]
+    (package / "_dispatch_py.py").unlink()
+    with pytest.raises(FileNotFoundError, match="no pure-Python twin"):
+        check_twins.twin_pairs(package)
+
+
+# --------------------------------------------------------------------------- the import graph
+
+_PYX_IMPORT = re.compile(
+    r"^\s*(?:from\s+(hookfast[\w.]*)\s+import\s+([\w, ]+)|import\s+(hookfast[\w.]*))", re.M
+)
+
+
+def _module_name(path: Path) -> str:
+    relative = path.relative_to(ROOT).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".pyx"} and "__pycache__" not in path.parts:
+            found[_module_name(path)] = path
+    return found
+
+
+def _target(module: str, imported_name: str | None, modules: dict[str, Path]) -> str:
+    """``from module import imported_name`` imports a submodule when one has that name."""
+    if imported_name is not None and f"{module}.{imported_name}" in modules:
+        return f"{module}.{imported_name}"
+    return module
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """Every hookfast module ``path`` imports, anywhere in it (type-checking blocks, functions)."""
+    found: set[str] = set()
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".pyx":
+        for from_module, names, plain in _PYX_IMPORT.findall(text):
+            if plain:
+                found.add(plain)
+            for name in names.split(","):
+                found.add(_target(from_module, name.strip(), modules))
+    else:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "hookfast")
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "hookfast":
+                found.update(_target(node.module, alias.name, modules) for alias in node.names)
+    return {name for name in found if name in modules and name != _module_name(path)}
+
+
+def _find_circle(graph: dict[str, set[str]]) -> list[str] | None:
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return None
+        path.append(node)
+        for neighbour in sorted(graph.get(node, ())):
+            circle = visit(neighbour)
+            if circle is not None:
+                return circle
+        path.pop()
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        circle = visit(start)
+        if circle is not None:
+            return circle
+    return None
+
+
+def test_the_import_graph_has_no_circle() -> None:
+    modules = _modules()
+    graph = {name: _imports(path, modules) for name, path in modules.items()}
+    # the graph is really read: the registry is below the modules that mutate through it
+    assert "hookfast._registry" in graph["hookfast.slot"]
+    assert "hookfast._registry" in graph["hookfast.hook"]
+    assert "hookfast._kinds" in graph["hookfast._dispatch_c"]
+    assert _find_circle(graph) is None, " -> ".join(_find_circle(graph) or [])
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    assert _find_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_circle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_registry_imports_neither_hook_nor_slot() -> None:
+    modules = _modules()
+    imported = _imports(modules["hookfast._registry"], modules)
+    assert not imported & {"hookfast.hook", "hookfast.slot", "hookfast.support_hooks"}, imported
+
+
+def test_interfaces_are_for_type_checkers_only() -> None:
+    # hookfast._interfaces imports typing (~3 ms): nothing may import it at run time
+    modules = _modules()
+    for name, path in modules.items():
+        if name == "hookfast._interfaces" or path.suffix != ".py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module == "hookfast._interfaces":
+                pytest.fail(f"{name} imports hookfast._interfaces at run time (line {node.lineno})")
