@@ -8,8 +8,6 @@ from typing import Any, Callable, final
 
 BACKEND: str
 
-def result_kind(result: object) -> int: ...
-
 @final
 class HookCall:
     @property
@@ -27,8 +25,6 @@ class GeneratorContext:
     @property
     def first_value(self) -> Any: ...
     def __init__(self, generator: Any) -> None: ...
-
-def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool: ...
 
 @final
 class Dispatcher:

@@ -32,6 +32,9 @@ cdef extern from "Python.h":
                                          size_t nargsf, PyObject* kwnames)
     Py_ssize_t PyVectorcall_NARGS(size_t nargsf)
     object PyObject_Vectorcall(object callable, PyObject* const* args, size_t nargsf, PyObject* kwnames)
+    # the same call, unchecked: NULL with the exception set if it raised
+    PyObject* _vectorcall_or_null "PyObject_Vectorcall" (
+        object callable, PyObject* const* args, size_t nargsf, PyObject* kwnames)
     PyObject* _PyType_Lookup(PyTypeObject* type, object name)
     int PyType_Check(object o)
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
@@ -143,7 +146,7 @@ cdef Py_ssize_t _RESULT_KIND_CACHE_SIZE = 1024
 cdef dict _result_kinds = {}
 
 
-cpdef int result_kind(object result) except -1:
+cdef int result_kind(object result) except -1:
     """Classify a hook's non-``None`` return value, as onETL does, with one dict look-up per call."""
     cdef object result_type = type(result)
     cdef PyObject* cached = PyDict_GetItemWithError(_result_kinds, result_type)
@@ -271,7 +274,7 @@ cdef _fix_exception_context(object new_exc, object old_exc, object frame_exc):
     new_exc.__context__ = old_exc
 
 
-cpdef bint unwind(list contexts, object exc) except -1:
+cdef bint unwind(list contexts, object exc) except -1:
     """Exit the entered contexts in reverse order with ``contextlib.ExitStack``'s rules.
 
     Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
@@ -319,7 +322,16 @@ cdef object _hook_error(Dispatcher dispatcher, HookCall hook_call, object exc,
 
 cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
                        PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    cdef PyObject* value
+    if hook_call.method_name is None:
+        # Entering a Cython try block saves and restores the handled-exception state, a cost on
+        # every hook: call first, and enter it only when the hook raised.
+        value = _vectorcall_or_null(hook_call.callback, args, nargsf, kwnames)
+        if value is not NULL:
+            return _steal(value)
     try:
+        if hook_call.method_name is None:
+            hookfast_propagate()  # the hook's exception, pending: handled below
         return _invoke_hook(hook_call, args, nargsf, kwnames)
     except Exception as exc:
         signature_error = _hook_error(dispatcher, hook_call, exc, args, nargsf, kwnames)

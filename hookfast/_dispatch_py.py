@@ -38,7 +38,7 @@ TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings a
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-__all__ = ["BACKEND", "Dispatcher", "GeneratorContext", "HookCall", "result_kind", "unwind"]
+__all__ = ["BACKEND", "Dispatcher", "HookCall"]
 
 BACKEND = "python"
 

@@ -52,7 +52,7 @@ def test_the_twin_check_fails_on_drift(check_twins: ModuleType, tmp_path: Path) 
     drifted = tmp_path / "_dispatch_c.pyx"
     drifted.write_text(
         text.replace(
-            "cpdef bint unwind(", "cdef object _extra_helper(object x):\n    return x\n\n\ncpdef bint unwind("
+            "cdef bint unwind(", "cdef object _extra_helper(object x):\n    return x\n\n\ncdef bint unwind("
         ),
         encoding="utf-8",
     )
