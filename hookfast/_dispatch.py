@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from types import ModuleType
 
-__all__ = ["BACKEND", "available", "backend", "current", "use", "using"]
+__all__ = ["BACKEND", "available", "backend", "current", "runner_backend", "use", "using"]
 
 _NO_EXTENSIONS = bool(os.environ.get("HOOKFAST_NO_EXTENSIONS"))
 _REQUIRE_EXTENSION = bool(os.environ.get("HOOKFAST_REQUIRE_EXTENSION"))
@@ -23,14 +23,16 @@ _compiled_error: BaseException | None = None
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from hookfast import _dispatch_c, _dispatch_py
+    from hookfast import _dispatch_c, _dispatch_py, _runner_c, _runner_py
     from hookfast import _dispatch_py as backend  # type checkers see one truth: the Python twin
-    from hookfast._interfaces import Backend
+    from hookfast._interfaces import Backend, RunnerBackend
 
-    # mypy --strict checks here that both twins (the compiled one through its stub) satisfy the
-    # interface the thin layer uses.
+    # mypy --strict checks here that both twins of each pair (the compiled one through its stub)
+    # satisfy the interface the thin layer uses.
     _python_twin: Backend = _dispatch_py
     _compiled_twin: Backend = _dispatch_c
+    _python_runner_twin: RunnerBackend = _runner_py
+    _compiled_runner_twin: RunnerBackend = _runner_c
 elif _NO_EXTENSIONS or sys.implementation.name != "cpython":
     if _REQUIRE_EXTENSION:
         raise ImportError(
@@ -87,6 +89,17 @@ def use(name: str) -> str:
     previous: str = current.BACKEND
     current = backends[name]
     return previous
+
+
+def runner_backend() -> RunnerBackend:
+    """The runner twin (``_runner_c`` or ``_runner_py``) of the backend :data:`current` now."""
+    if current.BACKEND == "cython":
+        from hookfast import _runner_c
+
+        return _runner_c
+    from hookfast import _runner_py
+
+    return _runner_py
 
 
 @contextlib.contextmanager

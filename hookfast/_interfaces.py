@@ -4,6 +4,7 @@ The layers depend one way, downwards::
 
     hookfast (package API) -> support_hooks, hooks_state -> slot -> hook -> _registry
         -> _dispatch (selector) -> _dispatch_c | _dispatch_py -> logs, exceptions, _kinds
+    hookfast.runner -> _dispatch -> _runner_c | _runner_py
 
 The registry mutates declarations and hooks without importing the modules that define them: it
 sees them through :class:`Declaration` and :class:`BoundHook`. The thin layer sees a dispatch
@@ -16,7 +17,7 @@ from __future__ import annotations
 import weakref
 from typing import Any, Callable, Protocol
 
-__all__ = ["Backend", "BoundHook", "Declaration", "Dispatcher", "HookCall"]
+__all__ = ["Backend", "BoundHook", "CallHook", "Declaration", "Dispatcher", "HookCall", "RunnerBackend"]
 
 
 class HookCall(Protocol):
@@ -60,6 +61,23 @@ class Backend(Protocol):
     def HookCall(self) -> Callable[[Any, Callable[..., Any], str | None], HookCall]: ...
     @property
     def Dispatcher(self) -> Callable[[Any], Dispatcher]: ...
+
+
+class CallHook(Protocol):
+    """The ``call_hook`` of the runners of one class (``hookfast.runner``)."""
+
+    @property
+    def callable(self) -> Callable[..., None]:
+        """What the runner class holds as ``call_hook``."""
+
+
+class RunnerBackend(Protocol):
+    """A runner twin module: ``hookfast._runner_c`` or ``hookfast._runner_py``."""
+
+    @property
+    def BACKEND(self) -> str: ...  # a module constant seen through a protocol
+    @property
+    def CallHook(self) -> Callable[[Callable[[Any, str], tuple[Callable[..., Any], ...]]], CallHook]: ...
 
 
 class BoundHook(Protocol):

@@ -470,6 +470,43 @@ def scenario_state_toggling() -> Scenario:
     return Scenario(call, tracked, None, result)
 
 
+def scenario_runner() -> Scenario:
+    """hookfast.runner: call_hook at mmcv's points and at an own point, with an argument."""
+    from hookfast.runner import Hook, HookRunner
+
+    class Points(Hook, base=True):
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            pass
+
+    class Counting(Points):
+        def after_iter(self, runner: Any) -> None:
+            return None
+
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            return None
+
+    class Idle(Hook):
+        pass
+
+    class Runner(HookRunner):
+        pass
+
+    runner, argument = Runner(), Payload("argument")
+    first, second, idle = Counting(), Counting(), Idle()
+    runner.register_hook(first, "HIGH")
+    runner.register_hook(idle)
+    runner.register_hook(second, priority=70)
+    tracked = {"argument": argument, "runner": runner, "hook0": first, "hook1": second, "hook2": idle}
+
+    def call() -> Any:
+        runner.call_hook("after_train_iter")
+        runner.call_hook("on_batch", argument)
+        runner.call_hook("before_run")
+        return None
+
+    return Scenario(call, tracked, None, None)
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "no hooks": scenario_no_hooks,
     "function hooks": scenario_function_hooks,
@@ -488,6 +525,7 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "classmethod": scenario_classmethod,
     "staticmethod": scenario_staticmethod,
     "hook skip() per call": scenario_state_toggling,
+    "runner call_hook": scenario_runner,
 }
 
 

@@ -83,7 +83,10 @@ def test_the_twin_check_rejects_unbalanced_fences(check_twins: ModuleType, tmp_p
 def test_the_twin_check_finds_every_pair(check_twins: ModuleType, tmp_path: Path) -> None:
     package = tmp_path / "hookfast"
     shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("*.so", "*.c", "__pycache__", "*.pyd"))
-    assert check_twins.twin_pairs(package) == [(package / "_dispatch_py.py", package / "_dispatch_c.pyx")]
+    assert check_twins.twin_pairs(package) == [
+        (package / "_dispatch_py.py", package / "_dispatch_c.pyx"),
+        (package / "_runner_py.py", package / "_runner_c.pyx"),
+    ]
     (package / "_dispatch_py.py").unlink()
     with pytest.raises(FileNotFoundError, match="no pure-Python twin"):
         check_twins.twin_pairs(package)
