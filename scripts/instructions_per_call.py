@@ -70,9 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     implementations = options.implementations.split(",")
     print(f"{'scenario':<22}" + "".join(f"{name:>10}" for name in implementations))
+    # a case is built in this process too, to skip the implementations a scenario does not have
     for scenario in options.scenarios or scenarios.SCENARIOS:
         row = []
         for implementation in implementations:
+            try:
+                scenarios.build(scenario, implementation)
+            except scenarios.Unavailable:  # e.g. "plain" for a runner scenario
+                row.append(f"{'-':>10}")
+                continue
             per_call = (
                 _collected(scenario, implementation, options.calls) - _collected(scenario, implementation, 0)
             ) // options.calls

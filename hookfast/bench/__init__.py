@@ -2,7 +2,8 @@
 
 - :mod:`~hookfast.bench.scenarios`: the SPEC §8 scenarios, built as timeable cases for every
   implementation (with :mod:`~hookfast.bench.cases`, :mod:`~hookfast.bench.receivers` and
-  :mod:`~hookfast.bench.builders`); also used by ``benchmarks/`` and ``scripts/``;
+  :mod:`~hookfast.bench.builders`; the runner scenarios' cases in
+  :mod:`~hookfast.bench.runner_cases`); also used by ``benchmarks/`` and ``scripts/``;
 - :mod:`~hookfast.bench.worker`: times one implementation's cases in its own process;
 - :mod:`~hookfast.bench.collect`: runs the workers, times ``import hookfast``;
 - :mod:`~hookfast.bench.compare`: the ratios, and SPEC §8's targets checked against them;

@@ -97,7 +97,8 @@ class Target:
 
     Attributes:
         label: what the report prints; ``{scenario}`` and ``{backend}`` are filled in.
-        ratio: the row of the comparison table: ``to_plain``, ``to_hand`` or ``vs_cython``.
+        ratio: the row of the comparison table: ``to_plain``, ``to_hand``, ``vs_cython`` or
+            ``vs_naive`` (runner scenarios: how many times faster than the seed's naive loop).
         implementation: whose ratio; None for the hookfast backend measured (``cython``, else
             ``python`` when the compiled one did not run at all).
         limit: the bound.
@@ -113,16 +114,20 @@ class Target:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One SPEC §8 scenario.
+    """One SPEC §8 scenario: a slot scenario, or a runner scenario (receiver ``runner``).
 
     Attributes:
         name: the name the report, the JSON and ``--scenarios`` use.
-        receiver: the receiver's shape, a key of :data:`hookfast.bench.receivers.SHAPES`.
-        hooks: the kinds of the hooks bound (``function``, ``generator``, ``context``), in order.
-        state: ``never bound``, ``enabled``, ``disabled`` (every hook) or ``suspended`` (the slot).
+        receiver: the receiver's shape, a key of :data:`hookfast.bench.receivers.SHAPES`, or
+            ``runner``: an mmcv-style runner (built in :mod:`hookfast.bench.runner_cases`).
+        hooks: the kinds of the hooks bound (``function``, ``generator``, ``context``), in order;
+            for a runner, the point each registered hook overrides, in registration order.
+        state: ``never bound``, ``enabled``, ``disabled`` (every hook) or ``suspended`` (the slot);
+            ``registered`` for a runner.
         description: one line saying what the scenario measures.
         targets: the SPEC §8 targets of this scenario alone, checked before the cross-implementation
-            ones that apply to every scenario.
+            ones that apply to every slot scenario.
+        point: for a runner, the point ``call_hook`` calls; None for a slot.
     """
 
     name: str
@@ -131,8 +136,16 @@ class Scenario:
     state: str
     description: str
     targets: tuple[Target, ...] = ()
+    point: str | None = None
+
+    @property
+    def runner(self) -> bool:
+        """Whether this is a runner scenario (``call_hook``), not a slot one."""
+        return self.point is not None
 
     @property
     def hooked(self) -> bool:
         """Whether hooks actually run in this scenario."""
+        if self.point is not None:
+            return self.point in self.hooks
         return self.state == "enabled"

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = ["document", "write", "write_chart"]
 
-#: Bar colour per implementation: greys for the baselines, blues for hookfast.
+#: Bar colour per implementation: greys for the baselines (naive: the runner scenarios'), blues for hookfast.
 _COLORS = {
     "plain": "#9e9e9e",
     "hand": "#616161",
+    "naive": "#bdbdbd",
     "python": "#4c9be8",
     "cython": "#1a5fb4",
     "onetl": "#e66100",

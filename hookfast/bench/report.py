@@ -1,4 +1,8 @@
-"""What ``hookfast-bench`` prints: the header, the ns/call and ratio tables, the SPEC §8 verdicts."""
+"""What ``hookfast-bench`` prints: the header, the ns/call and ratio tables, the SPEC §8 verdicts.
+
+The slot scenarios get the two main tables; the runner scenarios (``runner_*``), measured against
+the seed's naive loop instead of a plain method, get a table of their own after them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import os
 import platform
 
 import hookfast
+from hookfast.bench import scenarios
 from hookfast.bench.compare import IMPORT_LIMIT_MS, VERSUS_CYTHON
-from hookfast.bench.scenarios import BASELINES, HOOKFAST_BACKENDS, IMPLEMENTATIONS
+from hookfast.bench.scenarios import HOOKFAST_BACKENDS, IMPLEMENTATIONS
 from hookfast.bench.worker import WORKERS
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
@@ -32,6 +37,7 @@ __all__ = [
 _SHORT = {
     "plain": "plain",
     "hand": "hand",
+    "naive": "naive",
     "python": "py",
     "cython": "cy",
     "onetl": "onETL",
@@ -103,12 +109,18 @@ def _render(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def shown(table: dict[str, dict[str, Any]], implementations: Sequence[str]) -> list[str]:
-    """The requested implementations, minus onETL/pluggy when they did not run at all (not installed)."""
+    """The requested implementations, minus naive/onETL/pluggy when ``table`` has no figure of theirs.
+
+    (naive: no runner scenario in ``table``; onETL/pluggy: not installed, or no equivalent.)
+    """
     return [
         name
         for name in IMPLEMENTATIONS
         if name in implementations
-        and (name in (*BASELINES, *HOOKFAST_BACKENDS) or any(row["ns"].get(name) for row in table.values()))
+        and (
+            name in ("plain", "hand", *HOOKFAST_BACKENDS)
+            or any(row["ns"].get(name) for row in table.values())
+        )
     ]
 
 
@@ -121,13 +133,59 @@ def _tag(check: dict[str, Any]) -> str:
         return "pluggy"
     if "python >=" in target:
         return "py/cy"
+    if "naive" in target:
+        return "naive"
     return "hand" if "hand" in target else "plain"
+
+
+def _spec(scenario: str, checks: list[dict[str, Any]]) -> str:
+    """The SPEC §8 column of a scenario: PASS, FAIL and the failed targets' tags, or - (none measured)."""
+    verdicts = [check for check in checks if check["scenario"] == scenario and check["verdict"] != "n/a"]
+    failed = [check for check in verdicts if check["verdict"] == "FAIL"]
+    return "-" if not verdicts else ("PASS" if not failed else "FAIL " + ",".join(_tag(c) for c in failed))
 
 
 def format_report(
     table: dict[str, dict[str, Any]], checks: list[dict[str, Any]], implementations: Sequence[str]
 ) -> str:
-    """The two tables (ns/call, ratios with SPEC §8 verdicts) and the list of targets."""
+    """The slot tables (ns/call, ratios with SPEC §8 verdicts), the runner table and the list of targets."""
+    runner_table = {name: row for name, row in table.items() if scenarios.get(name).runner}
+    slot_table = {name: row for name, row in table.items() if name not in runner_table}
+    sections = []
+    if slot_table:
+        sections.append(_format_slots(slot_table, checks, implementations))
+    if runner_table:
+        sections.append(_format_runner(runner_table, checks, implementations))
+    sections.append(_format_targets(checks))
+    return "\n\n".join("\n".join(section) for section in sections)
+
+
+def _format_targets(checks: list[dict[str, Any]]) -> list[str]:
+    """The list of SPEC §8 targets with their verdicts, and how many pass."""
+    parts = ["SPEC §8 targets"]
+    target_rows = [
+        [
+            c["verdict"],
+            c["target"],
+            c["scenario"],
+            _fmt_ratio(c["value"])
+            if c["scenario"] != "-"  # the import time, in ms, not a ratio
+            else (f"{c['value']:.1f} ms" if c["value"] is not None else "n/a"),
+            str(c["limit"]),
+        ]
+        for c in checks
+    ]
+    parts.append(_render(["result", "target", "scenario", "measured", "limit"], target_rows))
+    counted = [c for c in checks if c["verdict"] != "n/a"]
+    passed = sum(c["verdict"] == "PASS" for c in counted)
+    parts.append(f"\n{passed}/{len(counted)} targets pass ({len(checks) - len(counted)} n/a)")
+    return parts
+
+
+def _format_slots(
+    table: dict[str, dict[str, Any]], checks: list[dict[str, Any]], implementations: Sequence[str]
+) -> list[str]:
+    """The slot scenarios' two tables: ns/call, and the ratios with SPEC §8 verdicts."""
     columns = shown(table, implementations)
     ns_rows = [
         [scenario, *(fmt_ns(row["ns"].get(name)) for name in columns)] for scenario, row in table.items()
@@ -145,37 +203,49 @@ def format_report(
     for name in VERSUS_CYTHON:
         if name in columns and "cython" in columns:
             ratio_columns.append((f"{_SHORT[name]}/cy", "vs_cython", name))
-    ratio_rows = []
-    for scenario, row in table.items():
-        verdicts = [check for check in checks if check["scenario"] == scenario and check["verdict"] != "n/a"]
-        failed = [check for check in verdicts if check["verdict"] == "FAIL"]
-        spec = (
-            "-" if not verdicts else ("PASS" if not failed else "FAIL " + ",".join(_tag(c) for c in failed))
-        )
-        ratio_rows.append(
-            [scenario, *(_fmt_ratio(row[kind].get(name)) for _, kind, name in ratio_columns), spec]
-        )
+    ratio_rows = [
+        [
+            scenario,
+            *(_fmt_ratio(row[kind].get(name)) for _, kind, name in ratio_columns),
+            _spec(scenario, checks),
+        ]
+        for scenario, row in table.items()
+    ]
     parts += ["", "ratios (X/cy: slowdown relative to cython, each side normalised by its own plain)"]
     parts.append(_render(["scenario", *(title for title, _, _ in ratio_columns), "SPEC §8"], ratio_rows))
+    return parts
 
-    parts += ["", "SPEC §8 targets"]
-    target_rows = [
+
+def _format_runner(
+    table: dict[str, dict[str, Any]], checks: list[dict[str, Any]], implementations: Sequence[str]
+) -> list[str]:
+    """The runner scenarios' table: ns/call, then the ratios (naive/X: X's speed-up over the naive loop)."""
+    # the naive loop first: it is the runner scenarios' baseline
+    columns = sorted((name for name in shown(table, implementations) if name != "plain"), key="naive".__ne__)
+    ratio_columns: list[tuple[str, str, str]] = []
+    for name in (name for name in WORKERS if name in HOOKFAST_BACKENDS):  # cython first
+        if name in columns:
+            ratio_columns += [
+                (f"naive/{_SHORT[name]}", "vs_naive", name),
+                (f"{_SHORT[name]}/hand", "to_hand", name),
+            ]
+    if "python" in columns and "cython" in columns:
+        ratio_columns.append(("py/cy", "vs_cython", "python"))
+    rows = [
         [
-            c["verdict"],
-            c["target"],
-            c["scenario"],
-            _fmt_ratio(c["value"])
-            if c["scenario"] != "-"  # the import time, in ms, not a ratio
-            else (f"{c['value']:.1f} ms" if c["value"] is not None else "n/a"),
-            str(c["limit"]),
+            scenario,
+            *(fmt_ns(row["ns"].get(name)) for name in columns),
+            *(_fmt_ratio(row[kind].get(name)) for _, kind, name in ratio_columns),
+            _spec(scenario, checks),
         ]
-        for c in checks
+        for scenario, row in table.items()
     ]
-    parts.append(_render(["result", "target", "scenario", "measured", "limit"], target_rows))
-    counted = [c for c in checks if c["verdict"] != "n/a"]
-    passed = sum(c["verdict"] == "PASS" for c in counted)
-    parts.append(f"\n{passed}/{len(counted)} targets pass ({len(checks) - len(counted)} n/a)")
-    return "\n".join(parts)
+    headers = ["scenario", *columns, *(title for title, _, _ in ratio_columns), "SPEC §8"]
+    return [
+        "runner.call_hook(point), ns/call (naive: the seed's loop calling every hook; hand: the overriding",
+        "hooks' methods called directly; naive/X: how many times faster than the naive loop, in X's process)",
+        _render(headers, rows),
+    ]
 
 
 def format_breakdown(breakdown: list[tuple[str, str, float]]) -> str:

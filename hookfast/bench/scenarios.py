@@ -10,7 +10,14 @@
 - ``onetl``: ``onetl.hooks`` from onETL 0.17;
 - ``pluggy``: ``pm.hook.m(x=1)`` with as many hookimpls as the scenario has hooks (one of them a
   ``wrapper=True`` impl in ``five_hooks``). pluggy has no "original method", so none is called: this
-  favours pluggy, never hookfast.
+  favours pluggy, never hookfast;
+- ``naive``: the runner scenarios' baseline, the seed's (mmcv's) ``call_hook`` loop; no slot
+  scenario has it.
+
+The runner scenarios (``runner_*``, receiver ``runner``) time ``runner.call_hook(point)`` of
+:mod:`hookfast.runner` against ``naive`` and ``hand`` (the overriding hooks' methods called
+directly); they are built in :mod:`hookfast.bench.runner_cases`, and ``plain``, ``onetl`` and
+``pluggy`` have no equivalent.
 
 A scenario is one :class:`Scenario` line in :data:`_DEFINITIONS`: the receiver's shape (built in
 :mod:`hookfast.bench.receivers`), the hook kinds bound to it, their state, and the SPEC §8 targets
@@ -20,7 +27,7 @@ implementation is a builder in :mod:`~hookfast.bench.builders` and a line in :da
 
 from __future__ import annotations
 
-from hookfast.bench import builders
+from hookfast.bench import builders, runner_cases
 from hookfast.bench.cases import Case, Scenario, Target, Unavailable
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
@@ -49,6 +56,24 @@ _ONE_HOOK = Target("1 hook, {backend} <= 1.5x hand", "to_hand", None, 1.5, at_mo
 _FIVE_HOOKS = (
     Target("5 hooks, {backend} <= 1.3x hand", "to_hand", None, 1.3, at_most=True),
     Target("5 hooks, pluggy >= 5x slower", "vs_cython", "pluggy", 5.0, at_most=False),
+)
+
+_RUNNER_3X = Target("runner, {backend} >= 3x faster than naive", "vs_naive", None, 3.0, at_most=False)
+_RUNNER_10X = Target("runner, {backend} >= 10x faster than naive", "vs_naive", None, 10.0, at_most=False)
+_RUNNER_HAND = Target("runner, {backend} <= 1.3x hand", "to_hand", None, 1.3, at_most=True)
+
+#: The runner's 10 hooks: the point each overrides (3 ``after_train_iter``, 7 others), in turn.
+_TEN_HOOKS = (
+    "before_run",
+    "after_train_iter",
+    "before_train_epoch",
+    "after_train_epoch",
+    "after_train_iter",
+    "before_train_iter",
+    "before_iter",
+    "after_train_iter",
+    "after_val_epoch",
+    "after_run",
 )
 
 #: Every scenario, in report order.
@@ -119,6 +144,33 @@ _DEFINITIONS = {
             description="1 function hook, called through a bound method taken before the hook was bound",
             targets=(),  # measured for the record: SPEC §8 sets no target of its own for it
         ),
+        Scenario(
+            "runner_3_of_10",
+            receiver="runner",
+            hooks=_TEN_HOOKS,
+            state="registered",
+            description="runner.call_hook('after_train_iter'), 10 hooks registered, 3 override the point",
+            targets=(_RUNNER_3X,),
+            point="after_train_iter",
+        ),
+        Scenario(
+            "runner_none_of_10",
+            receiver="runner",
+            hooks=_TEN_HOOKS,
+            state="registered",
+            description="runner.call_hook('before_val_epoch'), the same 10 hooks, none overrides the point",
+            targets=(_RUNNER_10X,),
+            point="before_val_epoch",
+        ),
+        Scenario(
+            "runner_1_of_1",
+            receiver="runner",
+            hooks=("after_train_iter",),
+            state="registered",
+            description="runner.call_hook('after_train_iter'), 1 hook registered, overriding the point",
+            targets=(_RUNNER_HAND,),
+            point="after_train_iter",
+        ),
     )
 }
 
@@ -128,10 +180,11 @@ SCENARIOS = tuple(_DEFINITIONS)
 #: Scenarios where hooks actually run.
 HOOKED_SCENARIOS = tuple(name for name, scenario in _DEFINITIONS.items() if scenario.hooked)
 
-#: Implementation name -> builder, baselines first (the report's column order).
+#: Implementation name -> builder of the slot scenarios, baselines first (the report's column order).
 _BUILDERS: dict[str, Callable[[Scenario, str], Case]] = {
     "plain": builders.build_plain,
     "hand": builders.build_hand,
+    "naive": runner_cases.build_naive,
     "python": builders.build_hookfast,
     "cython": builders.build_hookfast,
     "onetl": builders.build_onetl,
@@ -142,7 +195,8 @@ _BUILDERS: dict[str, Callable[[Scenario, str], Case]] = {
 IMPLEMENTATIONS = tuple(_BUILDERS)
 
 #: The implementations every worker process times next to its own: ratios to them never cross a process.
-BASELINES = ("plain", "hand")
+#: (``plain`` has no runner case, ``naive`` no slot case.)
+BASELINES = ("plain", "hand", "naive")
 
 #: hookfast's own dispatch backends (``hookfast._dispatch.available()`` names).
 HOOKFAST_BACKENDS = ("python", "cython")
@@ -175,4 +229,6 @@ def build(scenario: str, implementation: str) -> Case:
     definition = get(scenario)
     if implementation not in _BUILDERS:
         raise KeyError(f"unknown implementation {implementation!r}; known: {', '.join(IMPLEMENTATIONS)}")
+    if definition.runner:
+        return runner_cases.build(definition, implementation)
     return _BUILDERS[implementation](definition, implementation)
