@@ -1,0 +1,1245 @@
+"""The mmcv-style hook runner (``hookfast.runner``): priorities, registration, ``call_hook``, own points.
+
+A runner class takes the dispatch backend current when it is created, so runner classes
+(``HookRunner`` subclasses) are defined inside the tests or by the ``runner_class`` fixture, which
+depends on ``conftest.backend``: every test using them runs once per backend. What involves no
+runner (``Priority``, ``get_priority``, the ``Hook`` helpers, ``get_triggered_stages``) runs once.
+Hooks record what runs in a ``calls`` list and the tests compare the whole trace, so a hook that
+runs twice, too early or not at all fails the test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import types
+from typing import Any, Callable
+
+import pytest
+
+from hookfast import _dispatch
+from hookfast.runner import Hook, HookRunner, Priority, get_priority
+
+#: Hook's points in mmcv's declaration order
+MMCV_POINTS = (
+    "before_run",
+    "after_run",
+    "before_epoch",
+    "after_epoch",
+    "before_iter",
+    "after_iter",
+    "before_train_epoch",
+    "before_val_epoch",
+    "after_train_epoch",
+    "after_val_epoch",
+    "before_train_iter",
+    "before_val_iter",
+    "after_train_iter",
+    "after_val_iter",
+)
+MMCV_STAGES = (
+    "before_run",
+    "before_train_epoch",
+    "before_train_iter",
+    "after_train_iter",
+    "after_train_epoch",
+    "before_val_epoch",
+    "before_val_iter",
+    "after_val_iter",
+    "after_val_epoch",
+    "after_run",
+)
+#: the stages each generic method runs at (through Hook's forwarding defaults)
+GENERIC = {
+    "before_epoch": ("before_train_epoch", "before_val_epoch"),
+    "after_epoch": ("after_train_epoch", "after_val_epoch"),
+    "before_iter": ("before_train_iter", "before_val_iter"),
+    "after_iter": ("after_train_iter", "after_val_iter"),
+}
+PRIORITIES = {
+    "HIGHEST": 0,
+    "VERY_HIGH": 10,
+    "HIGH": 30,
+    "ABOVE_NORMAL": 40,
+    "NORMAL": 50,
+    "BELOW_NORMAL": 60,
+    "LOW": 70,
+    "VERY_LOW": 90,
+    "LOWEST": 100,
+}
+
+
+@pytest.fixture
+def runner_class(backend: str) -> type[HookRunner]:
+    """A fresh ``HookRunner`` subclass, created with the test's backend."""
+
+    class Runner(HookRunner):
+        pass
+
+    return Runner
+
+
+def recorder_class(calls: list[Any], label: str, *points: str, base: type = Hook) -> type:
+    """A ``base`` subclass overriding ``points``; each appends ``(label, point, runner, args, kwargs)``."""
+
+    def make(point: str) -> Callable[..., None]:
+        def method(self: Hook, runner: Any, *args: Any, **kwargs: Any) -> None:
+            calls.append((label, point, runner, args, kwargs))
+
+        method.__name__ = point
+        return method
+
+    return types.new_class(
+        f"Recorder_{label}", (base,), exec_body=lambda ns: ns.update({p: make(p) for p in points})
+    )
+
+
+def recorder(calls: list[Any], label: str, *points: str) -> Hook:
+    """An instance of :func:`recorder_class`."""
+    hook: Hook = recorder_class(calls, label, *points)()
+    return hook
+
+
+def call_every_point(runner: HookRunner, points: tuple[str, ...] = MMCV_POINTS) -> list[str]:
+    """Call each point in turn; returns the points called (to interleave with a trace)."""
+    for point in points:
+        assert runner.call_hook(point) is None
+    return list(points)
+
+
+# --------------------------------------------------------------------------- Priority and get_priority
+
+
+def test_priority_members_are_mmcvs() -> None:
+    """Priority is an IntEnum with mmcv's names and values, in that order."""
+    assert [(member.name, int(member)) for member in Priority] == list(PRIORITIES.items())
+    assert Priority.NORMAL == 50
+    assert isinstance(Priority.HIGH, int)
+
+
+@pytest.mark.parametrize("name", list(PRIORITIES))
+def test_get_priority_accepts_member_and_name_in_any_case(name: str) -> None:
+    """A member gives its int value; its name in upper, lower or mixed case gives the same int."""
+    value = PRIORITIES[name]
+    for form in (Priority[name], name, name.lower(), name.capitalize(), name.swapcase().title()):
+        result = get_priority(form)
+        assert result == value, form
+        assert type(result) is int, form
+
+
+@pytest.mark.parametrize("value", [0, 1, 29, 30, 37, 50, 99, 100])
+def test_get_priority_accepts_ints_0_to_100(value: int) -> None:
+    """An int from 0 to 100 (bounds included) is returned as is."""
+    result = get_priority(value)
+    assert result == value
+    assert type(result) is int
+
+
+@pytest.mark.parametrize("name", ["unknown", "NORMALL", "", "50", "very high", "priority"])
+def test_get_priority_unknown_name_is_a_value_error_naming_it_and_the_valid_names(name: str) -> None:
+    """An unknown name: ValueError that names it and lists the valid names."""
+    with pytest.raises(ValueError) as info:
+        get_priority(name)
+    message = str(info.value)
+    assert repr(name) in message or (name and name.upper() in message.upper())
+    for valid in PRIORITIES:
+        assert valid in message
+
+
+@pytest.mark.parametrize("value", [-1, 101, -100, 1000])
+def test_get_priority_int_out_of_range_is_a_value_error(value: int) -> None:
+    """An int outside 0..100: ValueError."""
+    with pytest.raises(ValueError):
+        get_priority(value)
+
+
+@pytest.mark.parametrize("value", [1.5, 50.0, None, True, False, b"HIGH", [50], Priority])
+def test_get_priority_other_types_are_a_type_error(value: object) -> None:
+    """A bool (though an int), a float, None, bytes, ...: TypeError."""
+    with pytest.raises(TypeError):
+        get_priority(value)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- Hook: points, stages, helpers
+
+
+def test_hook_stages_and_points() -> None:
+    """Hook.stages is mmcv's tuple; Hook.points has the 14 methods every hook has, in order."""
+    assert Hook.stages == MMCV_STAGES
+    assert Hook.points == MMCV_POINTS
+    assert isinstance(Hook.points, tuple)
+
+    class Plain(Hook):
+        def helper(self) -> None:
+            pass
+
+    assert Plain.points == MMCV_POINTS
+    assert Plain().points == MMCV_POINTS
+
+
+def test_hook_defaults_forward_to_generic_methods() -> None:
+    """The stage defaults call the generic method with the runner (mmcv's forwarding)."""
+    calls: list[Any] = []
+    runner = object()
+    hook = recorder(calls, "h", *GENERIC)
+    for generic, stages in GENERIC.items():
+        for stage in stages:
+            assert getattr(hook, stage)(runner) is None
+            assert calls.pop() == ("h", generic, runner, (), {})
+    assert calls == []
+    plain = Hook()
+    for point in MMCV_POINTS:
+        assert getattr(plain, point)(runner) is None
+
+
+def test_every_n_helpers() -> None:
+    """every_n_epochs / every_n_inner_iters / every_n_iters: (counter + 1) % n == 0, False when n <= 0."""
+    hook = Hook()
+    runner = types.SimpleNamespace(epoch=1, inner_iter=4, iter=9)
+    assert hook.every_n_epochs(runner, 2) is True
+    assert hook.every_n_epochs(runner, 1) is True
+    assert hook.every_n_epochs(runner, 3) is False
+    assert hook.every_n_epochs(runner, 0) is False
+    assert hook.every_n_epochs(runner, -2) is False
+    assert hook.every_n_inner_iters(runner, 5) is True
+    assert hook.every_n_inner_iters(runner, 3) is False
+    assert hook.every_n_inner_iters(runner, 0) is False
+    assert hook.every_n_iters(runner, 10) is True
+    assert hook.every_n_iters(runner, 5) is True
+    assert hook.every_n_iters(runner, 4) is False
+    assert hook.every_n_iters(runner, 0) is False
+    # each reads its own counter
+    runner = types.SimpleNamespace(epoch=0, inner_iter=1, iter=2)
+    assert hook.every_n_epochs(runner, 1) is True
+    assert hook.every_n_epochs(runner, 2) is False
+    assert hook.every_n_inner_iters(runner, 2) is True
+    assert hook.every_n_inner_iters(runner, 3) is False
+    assert hook.every_n_iters(runner, 3) is True
+    assert hook.every_n_iters(runner, 2) is False
+
+
+def test_end_and_last_helpers() -> None:
+    """end_of_epoch reads len(runner.data_loader); is_last_epoch / is_last_iter: _max_epochs / _max_iters."""
+    hook = Hook()
+    last = types.SimpleNamespace(
+        inner_iter=4, data_loader=[0] * 5, epoch=2, _max_epochs=3, iter=9, _max_iters=10
+    )
+    assert hook.end_of_epoch(last) is True
+    assert hook.is_last_epoch(last) is True
+    assert hook.is_last_iter(last) is True
+    before = types.SimpleNamespace(
+        inner_iter=3, data_loader=[0] * 5, epoch=1, _max_epochs=3, iter=8, _max_iters=10
+    )
+    assert hook.end_of_epoch(before) is False
+    assert hook.is_last_epoch(before) is False
+    assert hook.is_last_iter(before) is False
+
+
+def test_get_triggered_stages() -> None:
+    """The stages whose method or generic method the class overrides, in Hook.stages order."""
+
+    class Stage(Hook):
+        def after_train_iter(self, runner: Any) -> None:
+            pass
+
+    class Generic(Hook):
+        def after_iter(self, runner: Any) -> None:
+            pass
+
+    class Mixed(Hook):
+        def after_run(self, runner: Any) -> None:
+            pass
+
+        def before_val_iter(self, runner: Any) -> None:
+            pass
+
+        def before_epoch(self, runner: Any) -> None:
+            pass
+
+    class Inherited(Stage):
+        pass
+
+    class Nothing(Hook):
+        def helper(self) -> None:
+            pass
+
+    assert Hook().get_triggered_stages() == []
+    assert Nothing().get_triggered_stages() == []
+    assert Stage().get_triggered_stages() == ["after_train_iter"]
+    assert Inherited().get_triggered_stages() == ["after_train_iter"]
+    assert Generic().get_triggered_stages() == ["after_train_iter", "after_val_iter"]
+    assert Mixed().get_triggered_stages() == [
+        "before_train_epoch",
+        "before_val_epoch",
+        "before_val_iter",
+        "after_run",
+    ]
+
+    class Everything(Hook):
+        pass
+
+    for point in MMCV_POINTS:
+        setattr(Everything, point, lambda self, runner: None)
+    assert Everything().get_triggered_stages() == list(MMCV_STAGES)
+
+
+def test_get_triggered_stages_reads_the_class_not_the_instance() -> None:
+    """Like mmcv's is_method_overridden, an instance attribute does not make a stage triggered."""
+    hook = Hook()
+    hook.after_run = lambda runner: None  # type: ignore[method-assign]
+    assert hook.get_triggered_stages() == []
+
+
+def test_own_points_are_declared_by_base_classes() -> None:
+    """``base=True`` declares each public function of the body as a point, after Hook's."""
+
+    class Points(Hook, base=True):
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            pass
+
+        def on_end(self, runner: Any) -> None:
+            pass
+
+    class Concrete(Points):
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            pass
+
+        def helper(self) -> None:
+            pass
+
+    class More(Concrete, base=True):
+        def on_save(self, runner: Any) -> None:
+            pass
+
+    assert Points.points == (*MMCV_POINTS, "on_batch", "on_end")
+    assert Concrete.points == (*MMCV_POINTS, "on_batch", "on_end")
+    assert More.points == (*MMCV_POINTS, "on_batch", "on_end", "on_save")
+    assert Hook.points == MMCV_POINTS
+    assert Points.stages == MMCV_STAGES
+
+
+# --------------------------------------------------------------------------- register_hook / unregister_hook
+
+
+def test_register_orders_by_priority_then_registration(runner_class: type[HookRunner]) -> None:
+    """Lower priority first, equal priorities in registration order; hook.priority is the int."""
+    runner = runner_class()
+    a, b, c, d, e, f, g, h = (Hook() for _ in range(8))
+    runner.register_hook(a)  # NORMAL
+    runner.register_hook(b, priority="HIGH")
+    runner.register_hook(c, Priority.LOW)
+    runner.register_hook(d, 50)
+    runner.register_hook(e, priority="normal")
+    runner.register_hook(f, 0)
+    runner.register_hook(g, "lowest")
+    runner.register_hook(h, Priority.NORMAL)
+    assert runner.hooks == [f, b, a, d, e, h, c, g]
+    assert [hook.priority for hook in runner.hooks] == [0, 30, 50, 50, 50, 50, 70, 100]
+    assert all(type(hook.priority) is int for hook in runner.hooks)
+
+
+def test_register_equal_priorities_keep_registration_order(runner_class: type[HookRunner]) -> None:
+    """mmcv's insertion: a hook goes after every hook of lower or equal priority."""
+    runner = runner_class()
+    hooks = [Hook() for _ in range(6)]
+    for hook, priority in zip(hooks, ["LOW", 70, "HIGH", Priority.LOW, 30, "high"]):
+        runner.register_hook(hook, priority)
+    assert runner.hooks == [hooks[2], hooks[4], hooks[5], hooks[0], hooks[1], hooks[3]]
+
+
+def test_hooks_is_a_new_list_in_call_order(runner_class: type[HookRunner]) -> None:
+    """``runner.hooks`` is a copy: changing it changes neither the runner nor the next copy."""
+    runner = runner_class()
+    assert runner.hooks == []
+    first, second = Hook(), Hook()
+    runner.register_hook(second, "LOW")
+    runner.register_hook(first, "HIGH")
+    hooks = runner.hooks
+    assert type(hooks) is list
+    assert hooks == [first, second]
+    assert runner.hooks is not hooks
+    hooks.clear()
+    hooks.append(Hook())
+    assert runner.hooks == [first, second]
+
+
+def test_register_not_a_hook_is_a_type_error(runner_class: type[HookRunner]) -> None:
+    """A non-Hook object, even with the methods of one, is refused; nothing changes."""
+    runner = runner_class()
+    existing = Hook()
+    runner.register_hook(existing)
+
+    class Duck:
+        def after_iter(self, runner: Any) -> None:
+            pass
+
+    duck = Duck()
+    for thing in (duck, Hook, object(), None):
+        with pytest.raises(TypeError):
+            runner.register_hook(thing)  # type: ignore[arg-type]
+    assert runner.hooks == [existing]
+    assert not hasattr(duck, "priority")
+
+
+def test_register_hook_with_priority_attribute_is_a_value_error(runner_class: type[HookRunner]) -> None:
+    """A hook that already has a ``priority`` attribute: mmcv's ValueError; the attribute is kept."""
+    runner = runner_class()
+    existing = Hook()
+    runner.register_hook(existing)
+    hook = Hook()
+    hook.priority = 7  # type: ignore[attr-defined]
+    with pytest.raises(ValueError) as info:
+        runner.register_hook(hook, "HIGH")
+    assert str(info.value).startswith('"priority" is a reserved attribute for hooks')
+    assert hook.priority == 7  # type: ignore[attr-defined]
+    assert runner.hooks == [existing]
+
+    class WithPriority(Hook):
+        priority = 3
+
+    with pytest.raises(ValueError, match='"priority" is a reserved attribute for hooks'):
+        runner.register_hook(WithPriority())
+    assert runner.hooks == [existing]
+
+
+def test_register_hook_of_another_runner_is_a_value_error(runner_class: type[HookRunner]) -> None:
+    """A hook registered on another runner has a priority: mmcv's ValueError; both runners unchanged."""
+    one, two = runner_class(), runner_class()
+    hook = Hook()
+    one.register_hook(hook, "HIGH")
+    with pytest.raises(ValueError, match='"priority" is a reserved attribute for hooks'):
+        two.register_hook(hook, "LOW")
+    assert two.hooks == []
+    assert one.hooks == [hook]
+    assert hook.priority == 30  # type: ignore[attr-defined]
+
+
+def test_register_same_hook_twice_is_a_value_error(runner_class: type[HookRunner]) -> None:
+    """Registering a hook twice says it is already registered; the first registration stays."""
+    runner = runner_class()
+    hook, other = Hook(), Hook()
+    runner.register_hook(hook, "HIGH")
+    runner.register_hook(other)
+    for priority in ("LOW", "HIGH", "NORMAL"):
+        with pytest.raises(ValueError) as info:
+            runner.register_hook(hook, priority)
+        assert "already registered" in str(info.value).lower()
+    assert runner.hooks == [hook, other]
+    assert hook.priority == 30  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("priority", "error"),
+    [
+        ("unknown", ValueError),
+        ("", ValueError),
+        (-1, ValueError),
+        (101, ValueError),
+        (1.5, TypeError),
+        (None, TypeError),
+        (True, TypeError),
+        (b"NORMAL", TypeError),
+    ],
+)
+def test_register_bad_priority_changes_nothing(
+    runner_class: type[HookRunner], priority: object, error: type[Exception]
+) -> None:
+    """A bad priority raises as get_priority does; no ``priority`` attribute is added."""
+    runner = runner_class()
+    existing = Hook()
+    runner.register_hook(existing)
+    hook = Hook()
+    with pytest.raises(error):
+        runner.register_hook(hook, priority)  # type: ignore[arg-type]
+    assert runner.hooks == [existing]
+    assert not hasattr(hook, "priority")
+    runner.register_hook(hook, "HIGHEST")  # nothing left behind
+    assert runner.hooks == [hook, existing]
+
+
+def test_unregister_removes_hook_and_priority(runner_class: type[HookRunner]) -> None:
+    """unregister_hook removes the hook and its ``priority``; it can then be registered again."""
+    calls: list[Any] = []
+    runner = runner_class()
+    a, b, c = (recorder(calls, label, "after_run") for label in "abc")
+    runner.register_hook(a, "HIGH")
+    runner.register_hook(b)
+    runner.register_hook(c, "LOW")
+    runner.unregister_hook(b)
+    assert runner.hooks == [a, c]
+    assert not hasattr(b, "priority")
+    runner.call_hook("after_run")
+    assert [call[0] for call in calls] == ["a", "c"]
+    runner.register_hook(b, "HIGHEST")
+    assert runner.hooks == [b, a, c]
+    assert b.priority == 0  # type: ignore[attr-defined]
+
+
+def test_unregister_not_registered_is_a_value_error(runner_class: type[HookRunner]) -> None:
+    """A hook not registered here (never, no longer, or on another runner): ValueError, nothing changes."""
+    runner, other_runner = runner_class(), runner_class()
+    registered, never, elsewhere = Hook(), Hook(), Hook()
+    runner.register_hook(registered)
+    other_runner.register_hook(elsewhere, "LOW")
+    for hook in (never, elsewhere, object()):
+        with pytest.raises(ValueError):
+            runner.unregister_hook(hook)  # type: ignore[arg-type]
+    assert runner.hooks == [registered]
+    assert other_runner.hooks == [elsewhere]
+    assert elsewhere.priority == 70  # type: ignore[attr-defined]
+    assert not hasattr(never, "priority")
+    runner.unregister_hook(registered)
+    with pytest.raises(ValueError):
+        runner.unregister_hook(registered)
+    assert runner.hooks == []
+
+
+# --------------------------------------------------------------------------- call_hook
+
+
+def test_call_hook_calls_in_order_with_runner_args_and_kwargs(runner_class: type[HookRunner]) -> None:
+    """Each hook is called in priority order with (runner, *args, **kwargs); call_hook returns None."""
+    calls: list[Any] = []
+    runner = runner_class()
+    low = recorder(calls, "low", "after_train_iter")
+    high = recorder(calls, "high", "after_train_iter")
+    normal = recorder(calls, "normal", "after_train_iter")
+    runner.register_hook(low, "LOW")
+    runner.register_hook(high, "HIGH")
+    runner.register_hook(normal)
+    assert runner.call_hook("after_train_iter", 1, "two", key=3) is None
+    assert calls == [
+        ("high", "after_train_iter", runner, (1, "two"), {"key": 3}),
+        ("normal", "after_train_iter", runner, (1, "two"), {"key": 3}),
+        ("low", "after_train_iter", runner, (1, "two"), {"key": 3}),
+    ]
+
+
+def test_call_hook_with_fn_name_as_keyword_argument_of_the_hook(runner_class: type[HookRunner]) -> None:
+    """Keyword arguments named like call_hook's own parameter reach the hook."""
+    calls: list[Any] = []
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "h", "after_run"))
+    runner.call_hook("after_run", fn_name="x", hook="y")
+    assert calls == [("h", "after_run", runner, (), {"fn_name": "x", "hook": "y"})]
+
+
+def test_return_values_of_hooks_are_ignored(runner_class: type[HookRunner]) -> None:
+    class Returns(Hook):
+        def before_run(self, runner: Any) -> int:
+            return 42
+
+    runner = runner_class()
+    runner.register_hook(Returns())
+    assert runner.call_hook("before_run") is None
+
+
+@pytest.mark.parametrize("generic", list(GENERIC))
+def test_generic_method_runs_at_its_train_and_val_stages(
+    runner_class: type[HookRunner], generic: str
+) -> None:
+    """Overriding ``after_iter`` (etc.) runs at after_train_iter and after_val_iter, and at itself."""
+    calls: list[Any] = []
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "h", generic))
+    for point in MMCV_POINTS:
+        calls.append(point)
+        runner.call_hook(point)
+    expected = []
+    for point in MMCV_POINTS:
+        expected.append(point)
+        if point == generic or point in GENERIC[generic]:
+            expected.append(("h", generic, runner, (), {}))
+    assert calls == expected
+
+
+@pytest.mark.parametrize("stage", [s for stages in GENERIC.values() for s in stages])
+def test_overriding_a_stage_runs_only_at_that_stage(runner_class: type[HookRunner], stage: str) -> None:
+    """Overriding ``after_train_iter`` runs at after_train_iter only, not at after_val_iter nor after_iter."""
+    calls: list[Any] = []
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "h", stage))
+    for point in MMCV_POINTS:
+        calls.append(point)
+        runner.call_hook(point)
+    expected = []
+    for point in MMCV_POINTS:
+        expected.append(point)
+        if point == stage:
+            expected.append(("h", stage, runner, (), {}))
+    assert calls == expected
+
+
+def test_hook_overriding_nothing_is_never_called(runner_class: type[HookRunner]) -> None:
+    """Defaults that do nothing are not called: with an extra argument they would raise TypeError.
+
+    A recording hook overriding every point runs at each point, so the points do run.
+    """
+    calls: list[Any] = []
+
+    class Nothing(Hook):
+        def helper(self, runner: Any, *args: Any) -> None:
+            calls.append("helper")
+
+    runner = runner_class()
+    runner.register_hook(Hook(), "HIGHEST")
+    runner.register_hook(Nothing(), "HIGH")
+    runner.register_hook(recorder(calls, "all", *MMCV_POINTS))
+    runner.register_hook(Nothing(), "LOWEST")
+    for point in MMCV_POINTS:
+        runner.call_hook(point, "extra")
+    assert calls == [("all", point, runner, ("extra",), {}) for point in MMCV_POINTS]
+
+
+def test_forwarding_default_is_called_like_getattr_would(runner_class: type[HookRunner]) -> None:
+    """A forwarding default whose target does something is called as the naive loop calls it.
+
+    Hook.after_train_iter takes only the runner, so extra arguments are a TypeError, as in
+    ``getattr(hook, "after_train_iter")(runner, "extra")``.
+    """
+    calls: list[Any] = []
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "h", "after_iter"))
+    with pytest.raises(TypeError):
+        runner.call_hook("after_train_iter", "extra")
+    assert calls == []
+    runner.call_hook("after_iter", "extra")
+    assert calls == [("h", "after_iter", runner, ("extra",), {})]
+
+
+def test_exception_propagates_unchanged_and_stops_the_loop(runner_class: type[HookRunner]) -> None:
+    """The hook's exception object reaches the caller as is; the hooks after it do not run."""
+    calls: list[Any] = []
+    error = RuntimeError("boom")
+
+    class Boom(Hook):
+        def after_iter(self, runner: Any) -> None:
+            calls.append("boom")
+            raise error
+
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "first", "after_train_iter"), "HIGH")
+    runner.register_hook(Boom())
+    runner.register_hook(recorder(calls, "last", "after_train_iter"), "LOW")
+    for _ in range(2):
+        with pytest.raises(RuntimeError) as info:
+            runner.call_hook("after_train_iter")
+        assert info.value is error
+        assert info.value.__cause__ is None
+        assert info.value.__context__ is None
+        assert calls == [("first", "after_train_iter", runner, (), {}), "boom"]
+        calls.clear()
+        error.__traceback__ = None
+
+
+@pytest.mark.parametrize("exc_type", [AttributeError, KeyError, TypeError, StopIteration, KeyboardInterrupt])
+def test_any_exception_from_a_hook_propagates(runner_class: type[HookRunner], exc_type: type) -> None:
+    """Even an AttributeError or a KeyError from a hook is the hook's, not turned into another error."""
+    error = exc_type("from the hook")
+
+    class Raises(Hook):
+        def after_run(self, runner: Any) -> None:
+            raise error
+
+    runner = runner_class()
+    runner.register_hook(Raises())
+    with pytest.raises(exc_type) as info:
+        runner.call_hook("after_run")
+    assert info.value is error
+    assert info.value.__context__ is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "after_train_iters",
+        "aftr_train_iter",
+        "on_batch",
+        "every_n_epochs",
+        "get_triggered_stages",
+        "priority",
+        "stages",
+        "points",
+        "helper",
+        "__init__",
+        "__class__",
+    ],
+)
+def test_unknown_point_is_an_attribute_error_and_calls_nothing(
+    runner_class: type[HookRunner], name: str
+) -> None:
+    """A name that is not a point (even a method or attribute the hooks have): AttributeError naming it."""
+    calls: list[Any] = []
+
+    class Everything(recorder_class(calls, "all", *MMCV_POINTS)):  # type: ignore[misc]
+        def helper(self, runner: Any, *args: Any) -> None:
+            calls.append("helper")
+
+    runner = runner_class()
+    hook = Everything()
+    runner.register_hook(hook)
+    with pytest.raises(AttributeError) as info:
+        runner.call_hook(name)
+    assert name in str(info.value)
+    assert calls == []
+    assert runner.hooks == [hook]
+
+
+def test_unknown_point_message_suggests_a_close_match(runner_class: type[HookRunner]) -> None:
+    runner = runner_class()
+    runner.register_hook(Hook())
+    with pytest.raises(AttributeError) as info:
+        runner.call_hook("aftr_train_iter")
+    assert "after_train_iter" in str(info.value)
+
+
+def test_unknown_point_without_hooks_is_an_attribute_error(runner_class: type[HookRunner]) -> None:
+    """Not a point of Hook and no hook registered: AttributeError even though no hook would run."""
+    runner = runner_class()
+    with pytest.raises(AttributeError, match="not_a_point"):
+        runner.call_hook("not_a_point")
+
+
+def test_valid_point_without_hooks_does_nothing(runner_class: type[HookRunner]) -> None:
+    runner = runner_class()
+    for point in MMCV_POINTS:
+        assert runner.call_hook(point) is None
+    runner.register_hook(Hook())
+    for point in MMCV_POINTS:
+        assert runner.call_hook(point) is None
+
+
+def test_runners_are_independent(runner_class: type[HookRunner]) -> None:
+    """Hooks registered on one runner are not called by another runner of the same class."""
+    calls: list[Any] = []
+    one, two = runner_class(), runner_class()
+    one.register_hook(recorder(calls, "one", "before_run"))
+    two.register_hook(recorder(calls, "two", "before_run"))
+    two.call_hook("before_run")
+    one.call_hook("before_run")
+    assert calls == [("two", "before_run", two, (), {}), ("one", "before_run", one, (), {})]
+
+
+# --------------------------------------------------------------------------- own points
+
+
+def make_points(calls: list[Any]) -> tuple[type, type]:
+    """``Points(Hook, base=True)`` with on_batch / on_end, and a concrete subclass recording both."""
+
+    class Points(Hook, base=True):
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            pass
+
+        def on_end(self, runner: Any) -> None:
+            pass
+
+    class Concrete(Points):
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            calls.append(("on_batch", self, runner, batch))
+
+        def on_end(self, runner: Any) -> None:
+            calls.append(("on_end", self, runner))
+
+        def after_iter(self, runner: Any) -> None:
+            calls.append(("after_iter", self, runner))
+
+    return Points, Concrete
+
+
+def test_own_points_are_called_with_arguments(runner_class: type[HookRunner]) -> None:
+    """call_hook("on_batch", batch) passes the batch; mmcv hooks on the same runner are not called there."""
+    calls: list[Any] = []
+    _, Concrete = make_points(calls)
+
+    class Mmcv(Hook):
+        def on_batch(self, runner: Any, batch: Any) -> None:  # not a point of Mmcv's class
+            calls.append(("mmcv on_batch", batch))
+
+        def on_end(self, runner: Any) -> None:
+            calls.append("mmcv on_end")
+
+        def after_iter(self, runner: Any) -> None:
+            calls.append(("mmcv after_iter", runner))
+
+    runner = runner_class()
+    mmcv = Mmcv()
+    first, second = Concrete(), Concrete()
+    runner.register_hook(mmcv, "HIGHEST")
+    runner.register_hook(second, "LOW")
+    runner.register_hook(first, "HIGH")
+    runner.call_hook("on_batch", {"x": 1})
+    runner.call_hook("on_batch", batch=2)
+    runner.call_hook("on_end")
+    runner.call_hook("after_train_iter")
+    assert calls == [
+        ("on_batch", first, runner, {"x": 1}),
+        ("on_batch", second, runner, {"x": 1}),
+        ("on_batch", first, runner, 2),
+        ("on_batch", second, runner, 2),
+        ("on_end", first, runner),
+        ("on_end", second, runner),
+        ("mmcv after_iter", runner),
+        ("after_iter", first, runner),
+        ("after_iter", second, runner),
+    ]
+
+
+def test_own_points_default_with_a_body_runs(runner_class: type[HookRunner]) -> None:
+    """A base's function is the default of its point: one that does something is called."""
+    calls: list[Any] = []
+
+    class Points(Hook, base=True):
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            calls.append(("default on_batch", self, batch))
+
+        def on_end(self, runner: Any) -> None:
+            """Does nothing."""
+
+    class Inherits(Points):
+        pass
+
+    runner = runner_class()
+    hook = Inherits()
+    runner.register_hook(hook)
+    runner.call_hook("on_batch", 5)
+    runner.call_hook("on_end", "extra")  # a no-op default is not called: no TypeError
+    assert calls == [("default on_batch", hook, 5)]
+
+
+def test_own_point_needs_a_registered_hook_of_a_class_with_it(runner_class: type[HookRunner]) -> None:
+    """on_batch is a point of a registered hook's class, or an AttributeError naming it."""
+    calls: list[Any] = []
+    _, Concrete = make_points(calls)
+    runner, other = runner_class(), runner_class()
+    other.register_hook(Concrete())  # elsewhere: does not make on_batch a point of ``runner``
+    with pytest.raises(AttributeError, match="on_batch"):
+        runner.call_hook("on_batch", 1)
+    runner.register_hook(recorder(calls, "mmcv", "after_run"))
+    with pytest.raises(AttributeError, match="on_batch"):
+        runner.call_hook("on_batch", 1)
+    hook = Concrete()
+    runner.register_hook(hook)
+    runner.call_hook("on_batch", 1)
+    assert calls == [("on_batch", hook, runner, 1)]
+    runner.unregister_hook(hook)
+    with pytest.raises(AttributeError, match="on_batch"):
+        runner.call_hook("on_batch", 1)
+    assert calls == [("on_batch", hook, runner, 1)]
+
+
+def test_own_point_hook_overriding_nothing_is_not_called(runner_class: type[HookRunner]) -> None:
+    calls: list[Any] = []
+    Points, Concrete = make_points(calls)
+
+    class Nothing(Points):
+        pass
+
+    runner = runner_class()
+    hook = Concrete()
+    runner.register_hook(Nothing())
+    runner.register_hook(hook)
+    runner.register_hook(Nothing())
+    runner.call_hook("on_end")
+    assert calls == [("on_end", hook, runner)]
+
+
+# --------------------------------------------------------------------------- changes after registration
+
+
+def test_instance_assignment_is_seen_by_the_next_call(runner_class: type[HookRunner]) -> None:
+    """``hook.after_iter = f``: f (receiving the runner only) runs where after_iter runs; del undoes it."""
+    calls: list[Any] = []
+
+    class Plain(Hook):
+        pass
+
+    runner = runner_class()
+    hook = Plain()
+    runner.register_hook(hook)
+    call_every_point(runner)
+    assert calls == []
+
+    def f(*args: Any, **kwargs: Any) -> None:
+        calls.append(("f", args, kwargs))
+
+    hook.after_iter = f  # type: ignore[method-assign]
+    for point in MMCV_POINTS:
+        calls.append(point)
+        runner.call_hook(point)
+    expected: list[Any] = []
+    for point in MMCV_POINTS:
+        expected.append(point)
+        if point in ("after_iter", "after_train_iter", "after_val_iter"):
+            expected.append(("f", (runner,), {}))
+    assert calls == expected
+
+    del hook.after_iter
+    calls.clear()
+    call_every_point(runner)
+    assert calls == []
+
+
+def test_instance_assignment_replaces_and_del_restores_the_class_method(
+    runner_class: type[HookRunner],
+) -> None:
+    calls: list[Any] = []
+
+    class Cls(Hook):
+        def after_iter(self, runner: Any) -> None:
+            calls.append(("class", self, runner))
+
+    runner = runner_class()
+    hook = Cls()
+    runner.register_hook(hook)
+    runner.call_hook("after_val_iter")
+    hook.after_iter = lambda runner: calls.append(("instance", runner))  # type: ignore[method-assign]
+    runner.call_hook("after_val_iter")
+    hook.after_val_iter = lambda *args: calls.append(("stage", args))  # type: ignore[method-assign]
+    runner.call_hook("after_val_iter")
+    runner.call_hook("after_train_iter")
+    del hook.after_iter
+    del hook.after_val_iter
+    runner.call_hook("after_val_iter")
+    assert calls == [
+        ("class", hook, runner),
+        ("instance", runner),
+        ("stage", (runner,)),
+        ("instance", runner),
+        ("class", hook, runner),
+    ]
+
+
+def test_class_change_of_a_hook_is_seen(runner_class: type[HookRunner]) -> None:
+    """``hook.__class__ = Other``: the next call uses Other's methods (and Other's points)."""
+    calls: list[Any] = []
+    _, Concrete = make_points(calls)
+
+    class Before(Hook):
+        def before_run(self, runner: Any) -> None:
+            calls.append(("before_run", self))
+
+    class Nothing(Hook):
+        pass
+
+    runner = runner_class()
+    hook = Nothing()
+    runner.register_hook(hook)
+    runner.call_hook("before_run")
+    hook.__class__ = Before
+    runner.call_hook("before_run")
+    hook.__class__ = Nothing
+    runner.call_hook("before_run")
+    with pytest.raises(AttributeError):
+        runner.call_hook("on_end")
+    hook.__class__ = Concrete
+    runner.call_hook("on_end")
+    runner.call_hook("after_train_iter")
+    hook.__class__ = Before
+    with pytest.raises(AttributeError):
+        runner.call_hook("on_end")
+    runner.call_hook("before_run")
+    assert calls == [
+        ("before_run", hook),
+        ("on_end", hook, runner),
+        ("after_iter", hook, runner),
+        ("before_run", hook),
+    ]
+
+
+def test_class_assignment_and_deletion_are_seen(runner_class: type[HookRunner]) -> None:
+    """``MyHook.after_iter = g`` replaces the method for all its hooks; ``del`` goes back to the parent's."""
+    calls: list[Any] = []
+
+    class Parent(Hook):
+        pass
+
+    class MyHook(Parent):
+        def after_iter(self, runner: Any) -> None:
+            calls.append(("original", self))
+
+    class Child(MyHook):
+        pass
+
+    runner = runner_class()
+    mine, child = MyHook(), Child()
+    runner.register_hook(mine)
+    runner.register_hook(child)
+    runner.call_hook("after_train_iter")
+
+    def g(self: Hook, runner: Any) -> None:
+        calls.append(("g", self, runner))
+
+    MyHook.after_iter = g  # type: ignore[method-assign]
+    runner.call_hook("after_train_iter")
+    del MyHook.after_iter
+    runner.call_hook("after_train_iter")
+    runner.call_hook("after_iter")
+    Parent.after_iter = g  # type: ignore[method-assign]
+    runner.call_hook("after_val_iter")
+    Parent.after_train_iter = lambda self, runner: calls.append(("stage", self))  # type: ignore[method-assign]
+    runner.call_hook("after_train_iter")
+    runner.call_hook("after_val_iter")
+    del Parent.after_iter
+    del Parent.after_train_iter
+    runner.call_hook("after_train_iter")
+    runner.call_hook("after_val_iter")
+    assert calls == [
+        ("original", mine),
+        ("original", child),
+        ("g", mine, runner),
+        ("g", child, runner),
+        ("g", mine, runner),
+        ("g", child, runner),
+        ("stage", mine),
+        ("stage", child),
+        ("g", mine, runner),
+        ("g", child, runner),
+    ]
+
+
+def test_class_assignment_on_an_own_points_class_is_seen(runner_class: type[HookRunner]) -> None:
+    calls: list[Any] = []
+    Points, _ = make_points(calls)
+
+    class Nothing(Points):
+        pass
+
+    runner = runner_class()
+    hook = Nothing()
+    runner.register_hook(hook)
+    runner.call_hook("on_batch", 1)
+    Points.on_batch = lambda self, runner, batch: calls.append(("new default", self, batch))  # type: ignore[method-assign]
+    runner.call_hook("on_batch", 2)
+    Nothing.on_batch = lambda self, runner, batch: calls.append(("override", self, batch))  # type: ignore[method-assign]
+    runner.call_hook("on_batch", 3)
+    del Nothing.on_batch
+    runner.call_hook("on_batch", 4)
+    assert calls == [("new default", hook, 2), ("override", hook, 3), ("new default", hook, 4)]
+
+
+def test_register_and_unregister_between_calls(runner_class: type[HookRunner]) -> None:
+    calls: list[Any] = []
+    runner = runner_class()
+    a = recorder(calls, "a", "after_epoch")
+    b = recorder(calls, "b", "after_epoch")
+    runner.register_hook(a)
+    runner.call_hook("after_train_epoch")
+    runner.register_hook(b, "HIGH")
+    runner.call_hook("after_train_epoch")
+    runner.unregister_hook(a)
+    runner.call_hook("after_val_epoch")
+    runner.unregister_hook(b)
+    runner.call_hook("after_val_epoch")
+    runner.register_hook(a, "LOWEST")
+    runner.call_hook("after_epoch")
+    assert [call[0] for call in calls] == ["a", "b", "a", "b", "a"]
+
+
+def test_hook_registering_during_a_call_is_seen_by_the_next_call(runner_class: type[HookRunner]) -> None:
+    """A hook that registers another one during a call: the new hook runs from the next call on."""
+    calls: list[Any] = []
+    late = recorder(calls, "late", "before_iter")
+
+    class Registers(Hook):
+        def before_iter(self, runner: Any) -> None:
+            calls.append("registers")
+            if late not in runner.hooks:
+                runner.register_hook(late, "LOWEST")
+
+    runner = runner_class()
+    runner.register_hook(Registers())
+    runner.call_hook("before_train_iter")
+    assert calls == ["registers"]
+    runner.call_hook("before_val_iter")
+    assert calls == ["registers", "registers", ("late", "before_iter", runner, (), {})]
+
+
+# --------------------------------------------------------------------------- get_hook_info
+
+
+def test_get_hook_info_is_mmcvs_table(runner_class: type[HookRunner]) -> None:
+    class OptimizerHook(Hook):
+        def after_train_iter(self, runner: Any) -> None:
+            pass
+
+    class TimerHook(Hook):
+        def before_epoch(self, runner: Any) -> None:
+            pass
+
+        def after_iter(self, runner: Any) -> None:
+            pass
+
+    class CheckpointHook(Hook):
+        def after_train_epoch(self, runner: Any) -> None:
+            pass
+
+    class Idle(Hook):
+        pass
+
+    runner = runner_class()
+    assert runner.get_hook_info() == ""
+    runner.register_hook(TimerHook(), Priority.LOW)
+    runner.register_hook(Idle())
+    runner.register_hook(CheckpointHook(), 35)
+    runner.register_hook(OptimizerHook(), "HIGH")
+    optimizer = "(HIGH        ) OptimizerHook                      "
+    timer = "(LOW         ) TimerHook                          "
+    checkpoint = "(35          ) CheckpointHook                     "
+    separator = "\n -------------------- "
+    assert runner.get_hook_info() == (
+        "before_train_epoch:\n" + timer + separator + "\n"
+        "after_train_iter:\n" + optimizer + "\n" + timer + separator + "\n"
+        "after_train_epoch:\n" + checkpoint + separator + "\n"
+        "before_val_epoch:\n" + timer + separator + "\n"
+        "after_val_iter:\n" + timer + separator
+    )
+
+
+def test_get_hook_info_lists_own_points_after_mmcv_stages(runner_class: type[HookRunner]) -> None:
+    calls: list[Any] = []
+    Points, _ = make_points(calls)
+
+    class BatchHook(Points):
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            pass
+
+        def after_run(self, runner: Any) -> None:
+            pass
+
+    runner = runner_class()
+    runner.register_hook(BatchHook(), "VERY_HIGH")
+    line = "(VERY_HIGH   ) BatchHook                          "
+    separator = "\n -------------------- "
+    assert runner.get_hook_info() == "after_run:\n" + line + separator + "\non_batch:\n" + line + separator
+
+
+# --------------------------------------------------------------------------- the seed's example, runners
+
+
+def test_seed_optimizer_hook(runner_class: type[HookRunner]) -> None:
+    """The seed's OptimizerHook, registered with priority="HIGH", steps the runner's optimizer."""
+    calls: list[Any] = []
+    clip_grad = types.SimpleNamespace(
+        clip_grad_norm_=lambda params, **kwargs: calls.append(("clip", params, kwargs))
+    )
+
+    class OptimizerHook(Hook):
+        def __init__(self, grad_clip: Any = None) -> None:
+            self.grad_clip = grad_clip
+
+        def clip_grads(self, params: Any) -> None:
+            clip_grad.clip_grad_norm_(list(filter(lambda p: p.requires_grad, params)), **self.grad_clip)
+
+        def after_train_iter(self, runner: Any) -> None:
+            runner.optimizer.zero_grad()
+            runner.outputs["loss"].backward()
+            if self.grad_clip is not None:
+                self.clip_grads(runner.model.parameters())
+            runner.optimizer.step()
+
+    param = types.SimpleNamespace(requires_grad=True)
+    frozen = types.SimpleNamespace(requires_grad=False)
+
+    class Runner(runner_class):  # type: ignore[valid-type,misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.optimizer = types.SimpleNamespace(
+                zero_grad=lambda: calls.append("zero_grad"), step=lambda: calls.append("step")
+            )
+            self.outputs = {"loss": types.SimpleNamespace(backward=lambda: calls.append("backward"))}
+            self.model = types.SimpleNamespace(parameters=lambda: [param, frozen])
+
+    runner = Runner()
+    hook = OptimizerHook()
+    runner.register_hook(hook, priority="HIGH")
+    assert hook.priority == 30  # type: ignore[attr-defined]
+    assert hook.get_triggered_stages() == ["after_train_iter"]
+    for point in MMCV_POINTS:
+        calls.append(point)
+        runner.call_hook(point)
+    index = MMCV_POINTS.index("after_train_iter")
+    assert calls == [*MMCV_POINTS[: index + 1], "zero_grad", "backward", "step", *MMCV_POINTS[index + 1 :]]
+
+    calls.clear()
+    clipping = OptimizerHook(grad_clip={"max_norm": 35})
+    runner.unregister_hook(hook)
+    runner.register_hook(clipping, priority="HIGH")
+    runner.call_hook("after_train_iter")
+    assert calls == ["zero_grad", "backward", ("clip", [param], {"max_norm": 35}), "step"]
+
+
+def test_runner_whose_init_does_not_call_super(backend: str) -> None:
+    """Calling HookRunner.__init__ is optional."""
+    calls: list[Any] = []
+
+    class Runner(HookRunner):
+        def __init__(self, model: str) -> None:
+            self.model = model
+
+    runner = Runner("model")
+    assert runner.hooks == []
+    assert runner.get_hook_info() == ""
+    runner.call_hook("before_run")
+    hook = recorder(calls, "h", "before_run")
+    runner.register_hook(hook, "LOW")
+    runner.call_hook("before_run")
+    assert runner.hooks == [hook]
+    assert calls == [("h", "before_run", runner, (), {})]
+    runner.unregister_hook(hook)
+    assert runner.hooks == []
+    with pytest.raises(ValueError):
+        runner.unregister_hook(hook)
+    with pytest.raises(AttributeError):
+        runner.call_hook("not_a_point")
+
+
+def test_runner_subclass_of_a_runner_subclass(backend: str) -> None:
+    calls: list[Any] = []
+
+    class Base(HookRunner):
+        def train(self) -> None:
+            self.call_hook("before_run")
+            for _ in range(2):
+                self.call_hook("before_train_epoch")
+                self.call_hook("after_train_iter")
+            self.call_hook("after_run")
+
+    class Derived(Base):
+        pass
+
+    runner = Derived()
+    runner.register_hook(recorder(calls, "h", "before_run", "before_epoch", "after_iter", "after_run"))
+    runner.train()
+    assert [call[1] for call in calls] == [
+        "before_run",
+        "before_epoch",
+        "after_iter",
+        "before_epoch",
+        "after_iter",
+        "after_run",
+    ]
+
+
+def test_runner_class_uses_the_backend_current_at_its_creation(backend: str) -> None:
+    """``type(runner).call_hook`` comes from the runner twin of the test's backend, and stays."""
+    twins = {"cython": "hookfast._runner_c", "python": "hookfast._runner_py"}
+
+    class Runner(HookRunner):
+        pass
+
+    def module_of(call_hook: object) -> str:
+        return getattr(call_hook, "__module__", None) or type(call_hook).__module__
+
+    call_hook = Runner.__dict__.get("call_hook", Runner.call_hook)
+    assert module_of(call_hook) == twins[backend]
+    twin = importlib.import_module(twins[backend])
+    assert backend == twin.BACKEND
+    assert module_of(type(Runner()).call_hook) == twins[backend]
+    other = "python" if backend == "cython" else "cython"
+    if other in _dispatch.available():
+        with _dispatch.using(other):
+
+            class Other(HookRunner):
+                pass
+
+        assert module_of(Other.call_hook) == twins[other]
+        assert module_of(Runner.call_hook) == twins[backend]  # a class keeps its backend
