@@ -118,6 +118,7 @@ cdef object _call_hook_vectorcall(PyObject* callable, PyObject* const* args, siz
 
 
 @cython.final
+@cython.auto_pickle(False)  # holds the thin layer's builder: nothing to pickle
 cdef class CallHook:
     """The ``call_hook`` method of the runners of one class (see ``_runner_py.py``)."""
 
