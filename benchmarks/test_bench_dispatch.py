@@ -10,32 +10,14 @@ implementation; ``python -m hookfast.bench`` times the statements inline and is 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from hookfast.bench import scenarios
 
-RunCase = Callable[[str, str], None]
-
-
-@pytest.fixture
-def run_case(benchmark: Any) -> RunCase:
-    """Build a case, check it outside the timed part, time it in the scenario's group, check again."""
-
-    def run(scenario: str, implementation: str) -> None:
-        try:
-            case = scenarios.build(scenario, implementation)
-        except scenarios.Unavailable as reason:
-            pytest.skip(str(reason))
-        case.check()  # right result, every enabled hook ran once, no disabled hook ran
-        benchmark.group = scenario
-        benchmark.extra_info["implementation"] = implementation
-        result = benchmark(case.func)
-        assert result == case.expected
-
-    return run
-
+if TYPE_CHECKING:
+    from conftest import RunCase
 
 implementations = pytest.mark.parametrize("implementation", scenarios.IMPLEMENTATIONS)
 

@@ -10,32 +10,14 @@ same ~20-30 ns of Python call to every implementation; ``hookfast-bench`` is the
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from hookfast.bench import runner_cases, scenarios
 
-RunCase = Callable[[str, str], None]
-
-
-@pytest.fixture
-def run_case(benchmark: Any) -> RunCase:
-    """Build a case, check it outside the timed part, time it in the scenario's group, check again."""
-
-    def run(scenario: str, implementation: str) -> None:
-        try:
-            case = scenarios.build(scenario, implementation)
-        except scenarios.Unavailable as reason:
-            pytest.skip(str(reason))
-        case.check()  # the overriding hooks ran once each, no other hook method ran, defaults as expected
-        benchmark.group = scenario
-        benchmark.extra_info["implementation"] = implementation
-        result = benchmark(case.func)
-        assert result == case.expected
-
-    return run
-
+if TYPE_CHECKING:
+    from conftest import RunCase
 
 implementations = pytest.mark.parametrize("implementation", runner_cases.IMPLEMENTATIONS)
 
