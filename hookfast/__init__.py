@@ -11,6 +11,7 @@ from hookfast._version import __version__
 from hookfast.exceptions import SignatureError
 from hookfast.hook import Hook, HookPriority, hook
 from hookfast.hooks_state import resume_all_hooks, skip_all_hooks, stop_all_hooks
+from hookfast.introspection import HookPlan, PlannedHook, check_hooks, hooks_for
 from hookfast.logs import NOTICE
 from hookfast.plugins import auto_import_plugins, import_plugins
 from hookfast.slot import slot
@@ -20,11 +21,15 @@ __all__ = [
     "BACKEND",
     "NOTICE",
     "Hook",
+    "HookPlan",
     "HookPriority",
+    "PlannedHook",
     "SignatureError",
     "__version__",
     "auto_import_plugins",
+    "check_hooks",
     "hook",
+    "hooks_for",
     "import_plugins",
     "resume_all_hooks",
     "skip_all_hooks",

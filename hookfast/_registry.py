@@ -336,6 +336,56 @@ def bind(declaration: SlotDeclaration, bound: BoundHook) -> None:
             raise
 
 
+def unbind(declaration: SlotDeclaration, bound: BoundHook) -> None:
+    """Remove every binding of ``bound`` to ``declaration``; the caller checked there is one."""
+    with _lock:
+        saved_hooks, saved_slots = list(declaration.hooks), list(bound._slots)
+        declaration.hooks[:] = [other for other in declaration.hooks if other is not bound]
+        bound._slots[:] = [reference for reference in bound._slots if reference() not in (declaration, None)]
+        try:
+            recompute_affected([declaration])
+        except BaseException:
+            declaration.hooks[:], bound._slots[:] = saved_hooks, saved_slots
+            recompute_affected([declaration])
+            raise
+
+
+def collect_bound_hooks(
+    declaration: SlotDeclaration,
+) -> list[tuple[int, int, int, tuple[BoundHook, type, str | None]]]:
+    """Every hook bound along the MRO to ``declaration``'s name, active or not, unordered.
+
+    As (priority, depth, position, (hook, class bound on, silencing level or None)), the levels
+    checked in the order global, class, slot, hook: what :func:`collect_active_hooks` leaves out.
+    """
+    entries = []
+    owner = declaration.owner
+    assert owner is not None
+    for depth, klass in enumerate(reversed(owner.__mro__)):
+        own = own_declaration(klass, declaration.name)
+        if own is None:
+            continue
+        for position, bound in enumerate(own.hooks):
+            if not _globally_enabled:
+                level: str | None = "global"
+            elif own.suspended_by:
+                level = "class"
+            elif own.suspended:
+                level = "slot"
+            elif not bound._enabled:
+                level = "hook"
+            else:
+                level = None
+            entries.append((bound._priority, depth, position, (bound, klass, level)))
+    return entries
+
+
+def live_declarations() -> list[SlotDeclaration]:
+    """Every registered slot declaration whose class is alive."""
+    with _lock:
+        return _all_declarations()
+
+
 def _prune_dead(references: list[weakref.ref[SlotDeclaration]]) -> None:
     """Drop references to collected declarations once they could make up half of ``references``."""
     count = len(references)

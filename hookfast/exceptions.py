@@ -54,7 +54,6 @@ def diagnose_hook_call(
     ``TypeError`` came from inside the callback's body. Cold path: runs only after a hook failed.
     """
     import inspect
-    import textwrap
 
     try:
         signature = inspect.signature(callback)
@@ -69,24 +68,41 @@ def diagnose_hook_call(
         else:
             signature.bind(*args, method_name=method_name, **kwargs)
     except TypeError as bind_error:
-        hook_name = f"{getattr(callback, '__module__', None)}.{getattr(callback, '__qualname__', callback)}"
-        error = SignatureError(
-            textwrap.dedent(
-                f"""
-                Error while passing method arguments to a hook.
-
-                Method name: '{function.__module__}.{function.__qualname__}'
-                Method source: '{_source(function)}'
-                Method signature:
-                    {_signature(function)}
-
-                Hook name: '{hook_name}'
-                Hook source: '{_source(callback)}'
-                Hook signature:
-                    {signature}
-                """,
-            ),
-        )
-        error.__cause__ = bind_error
-        return error
+        return signature_error(function, callback, bind_error)
     return None
+
+
+def signature_error(
+    function: Callable[..., Any], callback: Callable[..., Any], bind_error: TypeError
+) -> SignatureError:
+    """The :class:`SignatureError` for ``callback`` bound to the slot ``function``, caused by ``bind_error``.
+
+    The message names both, where each is defined, and both signatures.
+    """
+    import inspect
+    import textwrap
+
+    try:
+        hook_signature: object = inspect.signature(callback)
+    except (TypeError, ValueError):
+        hook_signature = "(<signature unavailable>)"
+    hook_name = f"{getattr(callback, '__module__', None)}.{getattr(callback, '__qualname__', callback)}"
+    error = SignatureError(
+        textwrap.dedent(
+            f"""
+            Error while passing method arguments to a hook.
+
+            Method name: '{function.__module__}.{function.__qualname__}'
+            Method source: '{_source(function)}'
+            Method signature:
+                {_signature(function)}
+
+            Hook name: '{hook_name}'
+            Hook source: '{_source(callback)}'
+            Hook signature:
+                {hook_signature}
+            """,
+        ),
+    )
+    error.__cause__ = bind_error
+    return error

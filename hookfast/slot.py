@@ -131,6 +131,7 @@ class SlotDeclaration:
                 inspect.markcoroutinefunction(function)
                 self._marked_coroutine = True
         function.bind = self.bind  # type: ignore[attr-defined]
+        function.unbind = self.unbind  # type: ignore[attr-defined]
         function.suspend_hooks = self.suspend_hooks  # type: ignore[attr-defined]
         function.resume_hooks = self.resume_hooks  # type: ignore[attr-defined]
         function.skip_hooks = self.skip_hooks  # type: ignore[attr-defined]
@@ -146,7 +147,7 @@ class SlotDeclaration:
                 function.__wrapped__ = self._saved_wrapped  # type: ignore[attr-defined]
         if self._marked_coroutine:
             function.__dict__.pop("_is_coroutine_marker", None)
-        for attribute in ("bind", "suspend_hooks", "resume_hooks", "skip_hooks"):
+        for attribute in ("bind", "unbind", "suspend_hooks", "resume_hooks", "skip_hooks"):
             function.__dict__.pop(attribute, None)
         self.owner = None
         self.kind = ""
@@ -228,6 +229,26 @@ class SlotDeclaration:
             hook.enabled,
             hook.priority,
         )
+        return hook
+
+    def unbind(self, hook: H) -> H:
+        """Remove every binding of ``hook`` to this slot; it stays bound to the other slots it is bound to.
+
+        Takes effect from the next call, in this class and in every class below it; while no hook
+        is left, the slot costs a plain method call again. Returns the hook.
+
+        Raises:
+            TypeError: ``hook`` is not a :class:`Hook`.
+            ValueError: ``hook`` is not bound to this slot.
+        """
+        if not isinstance(hook, Hook):
+            raise TypeError(f"{self.qualname}.unbind() takes a Hook, got {hook!r}")
+        if not any(bound is hook for bound in self.hooks):
+            elsewhere = [getattr(slot, "__qualname__", repr(slot)) for slot in hook.slots]
+            where = f"; it is bound to {', '.join(elsewhere)}" if elsewhere else "; it is bound to no slot"
+            raise ValueError(f"hook {display_name(hook)!r} is not bound to '{self.qualname}'{where}")
+        _registry.unbind(self, hook)
+        slot_logger.debug("|Hooks| Unregistered hook '%s' from '%s'", display_name(hook), self.qualname)
         return hook
 
     def suspend_hooks(self) -> None:
