@@ -14,23 +14,25 @@ TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings a
 if TYPE_CHECKING:
     from typing import Any, Callable, Generic, TypeVar, overload
 
+    from typing_extensions import ParamSpec
+
     from hookfast._interfaces import Declaration
 
     T = TypeVar("T")
-    F = TypeVar("F", bound=Callable[..., Any])
+    P = ParamSpec("P")
 
-    class _GenericHook(Generic[T]):
-        """What type checkers see as the base of :class:`Hook`."""
+    class _GenericHook(Generic[P, T]):
+        """What type checkers see as the base of :class:`Hook`: the callback's parameters and result."""
 
 else:
-    T = None
+    T = P = None
 
     def overload(function: object) -> object:
         # typing.overload only matters to type checkers; the last definition wins at run time
         return function
 
     class _GenericHook:
-        """Lets ``Hook[int]`` subscript at run time without importing typing."""
+        """Lets ``Hook[[int], None]`` subscript at run time without importing typing."""
 
         def __class_getitem__(cls, item: object) -> type:
             return cls
@@ -76,7 +78,7 @@ def _hook_names() -> frozenset[str]:
     return _reserved_names
 
 
-class Hook(_GenericHook[T]):
+class Hook(_GenericHook[P, T]):
     """A callback bound (or ready to be bound) to slots, with its own on/off state and priority.
 
     Calling the hook calls the callback. The hook carries the callback's ``__name__``,
@@ -91,7 +93,7 @@ class Hook(_GenericHook[T]):
 
     def __init__(
         self,
-        callback: Callable[..., T],
+        callback: Callable[P, T],
         enabled: bool = True,
         priority: HookPriority | int = HookPriority.NORMAL,
     ) -> None:
@@ -128,7 +130,7 @@ class Hook(_GenericHook[T]):
         self.__wrapped__ = callback
 
     @property
-    def callback(self) -> Callable[..., T]:
+    def callback(self) -> Callable[P, T]:
         """The wrapped callable."""
         return self._callback
 
@@ -205,7 +207,7 @@ class Hook(_GenericHook[T]):
             hook_logger.log(NOTICE, "|Hooks| Restoring hook '%s' ...", display_name(self._callback))
             _registry.set_hook_enabled(self, True)
 
-    def __call__(self, /, *args: Any, **kwargs: Any) -> T:
+    def __call__(self, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self._callback(*args, **kwargs)
 
     def __repr__(self) -> str:
@@ -213,21 +215,23 @@ class Hook(_GenericHook[T]):
 
 
 @overload
-def hook(callback: F, *, enabled: bool = ..., priority: HookPriority | int = ...) -> Hook[Any]: ...
+def hook(
+    callback: Callable[P, T], *, enabled: bool = ..., priority: HookPriority | int = ...
+) -> Hook[P, T]: ...
 
 
 @overload
 def hook(  # noqa: F811
     callback: None = None, *, enabled: bool = ..., priority: HookPriority | int = ...
-) -> Callable[[Callable[..., T]], Hook[T]]: ...
+) -> Callable[[Callable[P, T]], Hook[P, T]]: ...
 
 
 def hook(  # noqa: F811
-    callback: Callable[..., T] | None = None,
+    callback: Callable[P, T] | None = None,
     *,
     enabled: bool = True,
     priority: HookPriority | int = HookPriority.NORMAL,
-) -> Hook[T] | Callable[[Callable[..., T]], Hook[T]]:
+) -> Hook[P, T] | Callable[[Callable[P, T]], Hook[P, T]]:
     """Turn a function, generator function or context-manager class into a :class:`Hook`.
 
     Usable bare (``@hook``) or with options (``@hook(priority=HookPriority.FIRST, enabled=False)``).
@@ -245,7 +249,7 @@ def hook(  # noqa: F811
         ValueError: ``priority`` is not a valid :class:`HookPriority`.
     """
 
-    def decorate(function: Callable[..., T]) -> Hook[T]:
+    def decorate(function: Callable[P, T]) -> Hook[P, T]:
         return Hook(function, enabled=enabled, priority=priority)
 
     if callback is None:

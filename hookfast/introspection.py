@@ -63,7 +63,7 @@ class HookPlan(tuple):  # type: ignore[type-arg]
         return plan
 
     @property
-    def running(self) -> tuple[Hook[Any], ...]:
+    def running(self) -> tuple[Hook[..., Any], ...]:
         """The hooks a call made now runs, in order."""
         return tuple(entry.hook for entry in self if entry.runs)
 
@@ -145,7 +145,7 @@ def _call_shapes(signature: inspect.Signature) -> list[tuple[list[object], dict[
     return [required, everything]
 
 
-def _misfit(declaration: SlotDeclaration, bound: Hook[Any]) -> SignatureError | None:
+def _misfit(declaration: SlotDeclaration, bound: Hook[..., Any]) -> SignatureError | None:
     import inspect
 
     function = declaration.body or declaration.function

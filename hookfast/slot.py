@@ -15,12 +15,73 @@ from hookfast.logs import NOTICE, display_name, slot_logger
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
-    from typing import Any, Callable, TypeVar, overload
+    from contextlib import AbstractContextManager
+    from typing import Any, Callable, Protocol, TypeVar, overload
+
+    from typing_extensions import Concatenate, ParamSpec
 
     from hookfast._interfaces import Backend, Declaration, Dispatcher
 
-    F = TypeVar("F")
-    H = TypeVar("H", bound=Hook[Any])
+    H = TypeVar("H", bound=Hook[..., Any])
+    S = TypeVar("S")  # the receiver: the instance, or the class of a classmethod
+    T = TypeVar("T")
+    P = ParamSpec("P")
+    R = TypeVar("R")  # what the method returns
+    R_co = TypeVar("R_co", covariant=True)
+
+    # What type checkers see a slot as: the method's own signature for calls, plus the slot API.
+    # At run time the function carries the same names (set when @support_hooks registers it).
+
+    class SlotAPI(Protocol):
+        """The slot API of ``Cls.method`` and ``obj.method``."""
+
+        __hooks__: SlotDeclaration
+
+        @overload
+        def bind(self, hook: None = None) -> Callable[[H], H]: ...
+        @overload
+        def bind(self, hook: H) -> H: ...
+        def unbind(self, hook: H) -> H: ...
+        def suspend_hooks(self) -> None: ...
+        def resume_hooks(self) -> None: ...
+        def skip_hooks(self) -> AbstractContextManager[None]: ...
+
+    class BoundSlot(SlotAPI, Protocol[P, R_co]):
+        """A slot with its receiver bound: from an instance, or a classmethod slot from anywhere."""
+
+        def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+    class SlotMethod(SlotAPI, Protocol[S, P, R_co]):
+        """A ``@slot`` method, seen through its class; its first parameter is the receiver.
+
+        mypy hands a decorator placed above ``@classmethod`` / ``@staticmethod`` the function
+        itself, so a receiver typed ``type[X]`` (a classmethod's ``cls``) binds from the class too,
+        and a receiver that the instance is not (a staticmethod's first argument) is not bound.
+        """
+
+        def __call__(self, receiver: S, /, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+        @overload
+        def __get__(
+            self: SlotMethod[type[T], P, R_co], instance: T | None, owner: type[T], /
+        ) -> BoundSlot[P, R_co]: ...
+        @overload
+        def __get__(self, instance: None, owner: type[Any], /) -> SlotMethod[S, P, R_co]: ...
+        @overload
+        def __get__(self, instance: S, owner: type[Any], /) -> BoundSlot[P, R_co]: ...
+        @overload
+        def __get__(self, instance: object, owner: type[Any], /) -> SlotMethod[S, P, R_co]: ...
+
+    class SlotClassMethod(SlotAPI, Protocol[P, R_co]):
+        """A ``@slot`` above ``@classmethod``, as pyright sees it: bound from the class or an instance."""
+
+        def __get__(self, instance: object, owner: type[Any], /) -> BoundSlot[P, R_co]: ...
+
+    class SlotStaticMethod(SlotAPI, Protocol[P, R_co]):
+        """A ``@slot`` above ``@staticmethod``, as pyright sees it."""
+
+        def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+        def __get__(self, instance: object, owner: type[Any], /) -> BoundSlot[P, R_co]: ...
+
 else:
     from hookfast.hook import overload
 
@@ -75,7 +136,7 @@ class SlotDeclaration:
         self._marked_coroutine = False
         self.backend: Backend | None = None
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]  # set by attach()
-        self.hooks: list[Hook[Any]] = []
+        self.hooks: list[Hook[..., Any]] = []
         #: the slot-level switch (level 3)
         self.suspended = False
         #: classes whose class-level switch (level 2) covers this slot
@@ -278,11 +339,11 @@ class SlotDeclaration:
             _registry.set_suspended(self, False)
 
     @property
-    def active(self) -> list[Hook[Any]]:
+    def active(self) -> list[Hook[..., Any]]:
         """This declaration's own enabled hooks, none while suspended (``HookCollection.active``)."""
         return [] if self.suspended or self.suspended_by else [bound for bound in self.hooks if bound.enabled]
 
-    def merged_hooks(self) -> tuple[Hook[Any], ...]:
+    def merged_hooks(self) -> tuple[Hook[..., Any], ...]:
         """The hooks a call of this slot runs now, in order, across the MRO and all four levels."""
         if self.backend is None:
             return ()
@@ -295,7 +356,7 @@ class SlotDeclaration:
     resume = resume_hooks
     skip = skip_hooks
 
-    def __iter__(self) -> Iterator[Hook[Any]]:
+    def __iter__(self) -> Iterator[Hook[..., Any]]:
         return iter(list(self.hooks))
 
     def __len__(self) -> int:
@@ -306,7 +367,19 @@ class SlotDeclaration:
         return f"<hookfast slot {self.qualname!r} ({state}, {len(self.hooks)} hooks)>"
 
 
-def slot(method: F) -> F:
+@overload
+def slot(method: classmethod[Any, P, R]) -> SlotClassMethod[P, R]: ...
+
+
+@overload
+def slot(method: staticmethod[P, R]) -> SlotStaticMethod[P, R]: ...  # noqa: F811
+
+
+@overload
+def slot(method: Callable[Concatenate[S, P], R]) -> SlotMethod[S, P, R]: ...  # noqa: F811
+
+
+def slot(method: Any) -> Any:  # noqa: F811 - typing.overload without importing typing
     """Mark a method as a slot that hooks can be bound to; place it above ``@classmethod``/``@staticmethod``.
 
     The method is returned unchanged, only marked: ``@support_hooks`` on the class makes it
