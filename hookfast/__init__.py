@@ -16,6 +16,7 @@ from hookfast.logs import NOTICE
 from hookfast.plugins import auto_import_plugins, import_plugins
 from hookfast.slot import slot
 from hookfast.support_hooks import support_hooks
+from hookfast.tracing import TracedCall, TracedHook, trace
 
 __all__ = [
     "BACKEND",
@@ -25,6 +26,8 @@ __all__ = [
     "HookPriority",
     "PlannedHook",
     "SignatureError",
+    "TracedCall",
+    "TracedHook",
     "__version__",
     "auto_import_plugins",
     "check_hooks",
@@ -36,4 +39,5 @@ __all__ = [
     "slot",
     "stop_all_hooks",
     "support_hooks",
+    "trace",
 ]

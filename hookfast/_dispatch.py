@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from types import ModuleType
 
-__all__ = ["BACKEND", "available", "backend", "current", "runner_backend", "use", "using"]
+__all__ = ["BACKEND", "available", "backend", "current", "runner_backend", "set_recording", "use", "using"]
 
 _NO_EXTENSIONS = bool(os.environ.get("HOOKFAST_NO_EXTENSIONS"))
 _REQUIRE_EXTENSION = bool(os.environ.get("HOOKFAST_REQUIRE_EXTENSION"))
@@ -89,6 +89,12 @@ def use(name: str) -> str:
     previous: str = current.BACKEND
     current = backends[name]
     return previous
+
+
+def set_recording(active: bool) -> None:
+    """Open (or close) the tracing gate of every backend's call path: slots of both may be alive."""
+    for module in available().values():
+        module.set_recording(active)
 
 
 def runner_backend() -> RunnerBackend:

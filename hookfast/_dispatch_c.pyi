@@ -8,6 +8,8 @@ from typing import Any, Callable, final
 
 BACKEND: str
 
+def set_recording(active: bool) -> None: ...
+
 @final
 class HookCall:
     @property

@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 from types import FunctionType
 
 from hookfast import _kinds, logs
+from hookfast._tracer import tracer_for_call
 from hookfast.exceptions import diagnose_hook_call
 
 BACKEND = "cython"
@@ -57,6 +58,8 @@ cdef int POSITION_MOST_DERIVED = _kinds.POSITION_MOST_DERIVED
 cdef int POSITION_DELEGATED = _kinds.POSITION_DELEGATED
 cdef int POSITION_REACHED = _kinds.POSITION_REACHED
 
+# Open while some hookfast.trace() block is active (set_recording), so the gate needs no look-up.
+cdef bint _recording = False
 cdef object _NOTICE = logs.NOTICE
 cdef object _log_cache = logs.slot_logger_cache
 cdef tuple _METHOD_NAME_KWNAMES = ("method_name",)
@@ -68,9 +71,11 @@ cdef enum:
     STACK_ARGS = 16
 
 
-cdef inline bint _notice_enabled() except -1:
+cdef inline bint _tracing_enabled() except -1:
     # See logs._make_notice_check: the logger's memo dict is exact, and a dict read costs ~nothing.
     cdef PyObject* enabled
+    if _recording:
+        return True
     if _log_cache is not None:
         # WithError: plain PyDict_GetItem saves and restores the error state on every call
         enabled = PyDict_GetItemWithError(_log_cache, _NOTICE)
@@ -141,6 +146,13 @@ cdef int _enable_vectorcall() except -1:
 
 
 # --- end of only in this twin ---
+
+
+def set_recording(bint active):
+    """Open the tracing gate for every call while some ``hookfast.trace()`` block is active."""
+    global _recording
+    _recording = active
+
 
 cdef Py_ssize_t _RESULT_KIND_CACHE_SIZE = 1024
 cdef dict _result_kinds = {}
@@ -274,7 +286,7 @@ cdef _fix_exception_context(object new_exc, object old_exc, object frame_exc):
     new_exc.__context__ = old_exc
 
 
-cdef bint unwind(list contexts, object exc) except -1:
+cdef bint unwind(list contexts, object exc, object tracer) except -1:
     """Exit the entered contexts in reverse order with ``contextlib.ExitStack``'s rules.
 
     Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
@@ -284,18 +296,26 @@ cdef bint unwind(list contexts, object exc) except -1:
     cdef bint received = exc is not None
     cdef bint suppressed = False
     cdef bint pending_raise = False
+    cdef bint exit_suppresses
+    cdef tuple entry
     cdef Py_ssize_t index
     for index in range(len(contexts) - 1, -1, -1):
-        context = (<tuple>contexts[index])[1]
+        entry = <tuple>contexts[index]  # (hook_call, context)
         try:
-            if _exit_context(context, exc):
-                suppressed = True
-                pending_raise = False
-                exc = None
+            exit_suppresses = _exit_context(entry[1], exc)
         except BaseException as new_exc:
+            if tracer is not None:
+                tracer.exit_raised(entry[0], new_exc)
             _fix_exception_context(new_exc, exc, frame_exc)
             pending_raise = True
             exc = new_exc
+            continue
+        if tracer is not None:
+            tracer.exited(entry[0], exit_suppresses and exc is not None)
+        if exit_suppresses:
+            suppressed = True
+            pending_raise = False
+            exc = None
     if pending_raise:
         fixed_context = exc.__context__
         try:
@@ -340,10 +360,10 @@ cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
         raise signature_error from signature_error.__cause__
 
 
-cdef object _process_result(HookCall hook_call, object context, object result, bint tracing, int indent):
+cdef object _process_result(HookCall hook_call, object context, object result, object tracer, int indent):
     if type(context) is GeneratorContext:
-        if tracing:
-            logs.trace_process_result(indent, hook_call.hook)
+        if tracer is not None:
+            tracer.processing_result(indent, hook_call)
         try:
             new_result = (<GeneratorContext>context).process_result(result)
         except Exception:
@@ -353,22 +373,22 @@ cdef object _process_result(HookCall hook_call, object context, object result, b
         process_result = getattr(context, "process_result", None)
         if process_result is None:
             return result
-        if tracing:
-            logs.trace_process_result(indent, hook_call.hook)
+        if tracer is not None:
+            tracer.processing_result(indent, hook_call)
         try:
             new_result = process_result(result)
         except Exception:
             logs.log_process_result_error(hook_call.hook)
             raise
+    if tracer is not None:
+        tracer.result_processed(indent, hook_call, result, new_result)
     if new_result is None:
         return result
-    if tracing:
-        logs.trace_result_modified(indent, result)
     return new_result
 
 
 cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start, object first_value,
-                            bint tracing, PyObject* const* args, size_t nargsf, PyObject* kwnames):
+                            object tracer, PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """Run one slot call: hooks in order, the original method, result chaining, unwinding.
 
     The hooks before ``start`` already ran and returned None; hook ``start`` returned
@@ -383,24 +403,24 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
     cdef object value, context, result
     cdef int kind
     cdef int indent = 0
-    if tracing:
-        logs.trace_hooks_count(dispatcher.slot, count)
+    if tracer is not None:
+        tracer.started(dispatcher.slot, count)
     try:
         for number in range(start, count):
             hook_call = <HookCall>calls[number]
-            if tracing:
-                logs.trace_calling_hook(hook_call.hook, indent, number + 1, count)
+            if tracer is not None:
+                tracer.calling_hook(hook_call, indent, number + 1, count)
             if number == start and first_value is not None:
                 value = first_value
             else:
                 value = _call_hook(dispatcher, hook_call, args, nargsf, kwnames)
             if value is None:
-                if tracing:
-                    logs.trace_hook_result(indent, RESULT_NONE)
+                if tracer is not None:
+                    tracer.hook_returned(indent, RESULT_NONE)
                 continue
             kind = result_kind(value)
-            if tracing:
-                logs.trace_hook_result(indent, kind)
+            if tracer is not None:
+                tracer.hook_returned(indent, kind)
             if kind == RESULT_VALUE:
                 replaced_by = hook_call
                 replacement = value
@@ -420,27 +440,29 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
                 contexts = []
             contexts.append((hook_call, context))
             indent += 2
-        if tracing:
-            logs.trace_calling_original(dispatcher.slot, indent)
+        if tracer is not None:
+            tracer.calling_original(dispatcher.slot, indent)
         result = PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
-        if tracing:
-            logs.trace_original_result(indent, result)
+        if tracer is not None:
+            tracer.original_returned(indent, result)
         if replaced_by is not None:
-            if tracing:
-                logs.trace_result_replaced(result, replaced_by.hook)
+            if tracer is not None:
+                tracer.result_replaced(result, replaced_by)
             result = replacement
         if contexts is not None:
             indent = 0
             for number in range(len(contexts)):
                 entry = <tuple>contexts[number]
-                result = _process_result(<HookCall>entry[0], entry[1], result, tracing, indent)
+                result = _process_result(<HookCall>entry[0], entry[1], result, tracer, indent)
                 indent += 2
     except BaseException as exc:
-        if contexts is None or not unwind(contexts, exc):
+        if tracer is not None:
+            tracer.raised(exc)
+        if contexts is None or not unwind(contexts, exc, tracer):
             raise
         return None  # a context suppressed the exception, as a `with` block would
     if contexts is not None:
-        unwind(contexts, None)
+        unwind(contexts, None, tracer)
     return result
 
 
@@ -510,15 +532,15 @@ cdef object _call_reached(Dispatcher dispatcher, tuple calls,
                           PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
     cdef list stack
-    cdef bint tracing = _notice_enabled()
+    cdef object tracer = tracer_for_call() if _tracing_enabled() else None
     if len(dispatcher.parents) == 0:
-        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, nargsf, kwnames)
+        return call_with_hooks(dispatcher, calls, 0, None, tracer, args, nargsf, kwnames)
     # Record the call, so that its own super() calls (to the parents) know they are delegations.
     stack = _in_progress()
     stack.append(dispatcher)
     stack.append(<object>args[0])
     try:
-        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, nargsf, kwnames)
+        return call_with_hooks(dispatcher, calls, 0, None, tracer, args, nargsf, kwnames)
     finally:
         del stack[len(stack) - 2:]
 
@@ -536,13 +558,15 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
     if dispatcher.in_hierarchy and PyVectorcall_NARGS(nargsf) > 0:
         position = _position(dispatcher, <object>args[0])
         if position == POSITION_DELEGATED:
-            if _notice_enabled():
+            if _tracing_enabled():
                 logs.trace_super_call(dispatcher.slot)
             return PyObject_Vectorcall(function, args, nargsf, kwnames)
         if position == POSITION_REACHED:
             return _call_reached(dispatcher, calls, args, nargsf, kwnames)
-    if _notice_enabled():
-        return call_with_hooks(dispatcher, calls, 0, None, True, args, nargsf, kwnames)
+    if _tracing_enabled():
+        # the general path, traced if this call has a tracer (a trace() block in another thread
+        # opens the gate too: then there is none, and the call runs untraced)
+        return call_with_hooks(dispatcher, calls, 0, None, tracer_for_call(), args, nargsf, kwnames)
     # The common case, lean: every hook returns None, so nothing is entered, replaced or chained.
     # The first hook returning something hands over to the general path, which carries on from it.
     cdef Py_ssize_t count = len(calls)
@@ -554,7 +578,7 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
             break
         index += 1
     if index < count:
-        return call_with_hooks(dispatcher, calls, index, value, False, args, nargsf, kwnames)
+        return call_with_hooks(dispatcher, calls, index, value, None, args, nargsf, kwnames)
     return PyObject_Vectorcall(function, args, nargsf, kwnames)
 
 

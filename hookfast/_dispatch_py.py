@@ -32,19 +32,24 @@ from hookfast._kinds import (
     RESULT_VALUE,
     SLOT_CLASSMETHOD,
 )
+from hookfast._tracer import tracer_for_call
 from hookfast.exceptions import diagnose_hook_call
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-__all__ = ["BACKEND", "Dispatcher", "HookCall"]
+    from hookfast._tracer import CallTracer
+
+__all__ = ["BACKEND", "Dispatcher", "HookCall", "set_recording"]
 
 BACKEND = "python"
 
 # --- only in this twin: what the compiled twin does with the C API ---
 
-_notice_enabled = logs.notice_enabled  # one global look-up per call instead of two
+# The gate of tracing on the call path: the NOTICE check alone, or always open while some trace()
+# block is active (set_recording swaps it, so that outside trace() a call pays nothing more).
+_tracing_enabled = logs.notice_enabled  # one global look-up per call instead of two
 _NOT_FOUND = object()
 _thread_state = threading.local()
 
@@ -61,7 +66,18 @@ def _look_like_function(dispatch: Callable[..., Any], function: Callable[..., An
         dispatch.__annotations__ = annotations
 
 
+def _always() -> bool:
+    return True
+
+
 # --- end of only in this twin ---
+
+
+def set_recording(active: bool) -> None:
+    """Open the tracing gate for every call while some ``hookfast.trace()`` block is active."""
+    global _tracing_enabled
+    _tracing_enabled = _always if active else logs.notice_enabled
+
 
 _RESULT_KIND_CACHE_SIZE = 1024
 _result_kinds: dict[type, int] = {}
@@ -182,7 +198,7 @@ def _fix_exception_context(new_exc: BaseException, old_exc: BaseException | None
     new_exc.__context__ = old_exc
 
 
-def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool:
+def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None, tracer: CallTracer | None) -> bool:
     """Exit the entered contexts in reverse order with ``contextlib.ExitStack``'s rules.
 
     Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
@@ -194,16 +210,22 @@ def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None) -> bool:
     received = exc is not None
     suppressed = False
     pending_raise = False
-    for _, context in reversed(contexts):
+    for hook_call, context in reversed(contexts):
         try:
-            if _exit_context(context, exc):
-                suppressed = True
-                pending_raise = False
-                exc = None
+            exit_suppresses = _exit_context(context, exc)
         except BaseException as new_exc:
+            if tracer is not None:
+                tracer.exit_raised(hook_call, new_exc)
             _fix_exception_context(new_exc, exc, frame_exc)
             pending_raise = True
             exc = new_exc
+            continue
+        if tracer is not None:
+            tracer.exited(hook_call, exit_suppresses and exc is not None)
+        if exit_suppresses:
+            suppressed = True
+            pending_raise = False
+            exc = None
     if pending_raise:
         assert exc is not None
         fixed_context = exc.__context__
@@ -243,7 +265,9 @@ def _call_hook(
         raise signature_error from signature_error.__cause__
 
 
-def _process_result(hook_call: HookCall, context: Any, result: Any, tracing: bool, indent: int) -> Any:
+def _process_result(
+    hook_call: HookCall, context: Any, result: Any, tracer: CallTracer | None, indent: int
+) -> Any:
     process_result: Callable[[Any], Any] | None
     if type(context) is GeneratorContext:
         process_result = context.process_result
@@ -251,17 +275,17 @@ def _process_result(hook_call: HookCall, context: Any, result: Any, tracing: boo
         process_result = getattr(context, "process_result", None)
         if process_result is None:
             return result
-    if tracing:
-        logs.trace_process_result(indent, hook_call.hook)
+    if tracer is not None:
+        tracer.processing_result(indent, hook_call)
     try:
         new_result = process_result(result)
     except Exception:
         logs.log_process_result_error(hook_call.hook)
         raise
+    if tracer is not None:
+        tracer.result_processed(indent, hook_call, result, new_result)
     if new_result is None:
         return result
-    if tracing:
-        logs.trace_result_modified(indent, result)
     return new_result
 
 
@@ -270,7 +294,7 @@ def call_with_hooks(
     calls: tuple[HookCall, ...],
     start: int,
     first_value: Any,
-    tracing: bool,
+    tracer: CallTracer | None,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> Any:
@@ -280,8 +304,8 @@ def call_with_hooks(
     ``first_value`` (or is still to be called if that is None).
     """
     count = len(calls)
-    if tracing:
-        logs.trace_hooks_count(dispatcher.slot, count)
+    if tracer is not None:
+        tracer.started(dispatcher.slot, count)
     contexts: list[tuple[HookCall, Any]] | None = None
     replaced_by: HookCall | None = None
     replacement: Any = None
@@ -289,19 +313,19 @@ def call_with_hooks(
     try:
         for number in range(start, count):
             hook_call = calls[number]
-            if tracing:
-                logs.trace_calling_hook(hook_call.hook, indent, number + 1, count)
+            if tracer is not None:
+                tracer.calling_hook(hook_call, indent, number + 1, count)
             if number == start and first_value is not None:
                 value = first_value
             else:
                 value = _call_hook(dispatcher, hook_call, args, kwargs)
             if value is None:
-                if tracing:
-                    logs.trace_hook_result(indent, RESULT_NONE)
+                if tracer is not None:
+                    tracer.hook_returned(indent, RESULT_NONE)
                 continue
             kind = result_kind(value)
-            if tracing:
-                logs.trace_hook_result(indent, kind)
+            if tracer is not None:
+                tracer.hook_returned(indent, kind)
             if kind == RESULT_VALUE:
                 replaced_by = hook_call
                 replacement = value
@@ -322,26 +346,28 @@ def call_with_hooks(
                 contexts = []
             contexts.append((hook_call, context))
             indent += 2
-        if tracing:
-            logs.trace_calling_original(dispatcher.slot, indent)
+        if tracer is not None:
+            tracer.calling_original(dispatcher.slot, indent)
         result = dispatcher.function(*args, **kwargs)
-        if tracing:
-            logs.trace_original_result(indent, result)
+        if tracer is not None:
+            tracer.original_returned(indent, result)
         if replaced_by is not None:
-            if tracing:
-                logs.trace_result_replaced(result, replaced_by.hook)
+            if tracer is not None:
+                tracer.result_replaced(result, replaced_by)
             result = replacement
         if contexts is not None:
             indent = 0
             for hook_call, context in contexts:
-                result = _process_result(hook_call, context, result, tracing, indent)
+                result = _process_result(hook_call, context, result, tracer, indent)
                 indent += 2
     except BaseException as exc:
-        if contexts is None or not unwind(contexts, exc):
+        if tracer is not None:
+            tracer.raised(exc)
+        if contexts is None or not unwind(contexts, exc, tracer):
             raise
         return None  # a context suppressed the exception, as a `with` block would
     if contexts is not None:
-        unwind(contexts, None)
+        unwind(contexts, None, tracer)
     return result
 
 
@@ -400,15 +426,15 @@ def _call_reached(
     dispatcher: Dispatcher, calls: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
-    tracing = _notice_enabled()
+    tracer = tracer_for_call() if _tracing_enabled() else None
     if not dispatcher.parents:
-        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, kwargs)
+        return call_with_hooks(dispatcher, calls, 0, None, tracer, args, kwargs)
     # Record the call, so that its own super() calls (to the parents) know they are delegations.
     stack = _in_progress()
     stack.append(dispatcher)
     stack.append(args[0])
     try:
-        return call_with_hooks(dispatcher, calls, 0, None, tracing, args, kwargs)
+        return call_with_hooks(dispatcher, calls, 0, None, tracer, args, kwargs)
     finally:
         del stack[-2:]
 
@@ -429,13 +455,15 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
         if dispatcher.in_hierarchy and args:
             position = _position(dispatcher, args[0])
             if position == POSITION_DELEGATED:
-                if _notice_enabled():
+                if _tracing_enabled():
                     logs.trace_super_call(dispatcher.slot)
                 return function(*args, **kwargs)
             if position == POSITION_REACHED:
                 return _call_reached(dispatcher, calls, args, kwargs)
-        if _notice_enabled():
-            return call_with_hooks(dispatcher, calls, 0, None, True, args, kwargs)
+        if _tracing_enabled():
+            # the general path, traced if this call has a tracer (a trace() block in another thread
+            # opens the gate too: then there is none, and the call runs untraced)
+            return call_with_hooks(dispatcher, calls, 0, None, tracer_for_call(), args, kwargs)
         # The common case, lean: every hook returns None, so nothing is entered, replaced or
         # chained. The first hook returning something hands over to the general path.
         count = len(calls)
@@ -447,7 +475,7 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
                 break
             index += 1
         if index < count:
-            return call_with_hooks(dispatcher, calls, index, value, False, args, kwargs)
+            return call_with_hooks(dispatcher, calls, index, value, None, args, kwargs)
         return function(*args, **kwargs)
 
     return slot_dispatcher

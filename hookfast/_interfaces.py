@@ -58,6 +58,10 @@ class Backend(Protocol):
     @property
     def BACKEND(self) -> str: ...  # a module constant seen through a protocol
     @property
+    def set_recording(self) -> Callable[[bool], None]:
+        """Open the tracing gate of every call (while some ``hookfast.trace()`` block is active)."""
+
+    @property
     def HookCall(self) -> Callable[[Any, Callable[..., Any], str | None], HookCall]: ...
     @property
     def Dispatcher(self) -> Callable[[Any], Dispatcher]: ...

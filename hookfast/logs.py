@@ -60,10 +60,12 @@ def _notice(message: str, *args: Any) -> None:
     slot_logger.log(NOTICE, "|Hooks| " + message, *args)
 
 
-# --- per-call tracing; called by both dispatch backends only when notice_enabled() is true ---
+# --- per-call tracing messages; sent by hookfast._tracer.CallTracer, and trace_super_call by the twins ---
 
 
 def trace_super_call(slot: Any) -> None:
+    if not notice_enabled():  # the twins' gate is also open while a hookfast.trace() block is
+        return
     _notice("Skipping hooks for '%s' because method is called via super()", slot.function.__qualname__)
 
 
