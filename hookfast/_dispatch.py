@@ -10,10 +10,21 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from types import ModuleType
 
-__all__ = ["BACKEND", "available", "backend", "current", "runner_backend", "set_recording", "use", "using"]
+__all__ = [
+    "BACKEND",
+    "available",
+    "backend",
+    "close_gate",
+    "current",
+    "open_gate",
+    "runner_backend",
+    "use",
+    "using",
+]
 
 _NO_EXTENSIONS = bool(os.environ.get("HOOKFAST_NO_EXTENSIONS"))
 _REQUIRE_EXTENSION = bool(os.environ.get("HOOKFAST_REQUIRE_EXTENSION"))
@@ -91,10 +102,32 @@ def use(name: str) -> str:
     return previous
 
 
-def set_recording(active: bool) -> None:
-    """Open (or close) the tracing gate of every backend's call path: slots of both may be alive."""
-    for module in available().values():
-        module.set_recording(active)
+_gate_lock = threading.Lock()
+_gate_holders = 0  # trace() blocks and scoped skips active in the whole process
+
+
+def open_gate() -> None:
+    """Send hooked calls through the gate of the call path's slow lane (tracing, scoped skips).
+
+    Counted: the gate closes again when every :func:`open_gate` has had its :func:`close_gate`.
+    Every backend's gate moves, since slots of both may be alive.
+    """
+    global _gate_holders
+    with _gate_lock:
+        _gate_holders += 1
+        if _gate_holders == 1:
+            for module in available().values():
+                module.set_gate(True)
+
+
+def close_gate() -> None:
+    """Undo one :func:`open_gate`."""
+    global _gate_holders
+    with _gate_lock:
+        _gate_holders -= 1
+        if _gate_holders == 0:
+            for module in available().values():
+                module.set_gate(False)
 
 
 def runner_backend() -> RunnerBackend:

@@ -8,7 +8,7 @@ from typing import Any, Callable, final
 
 BACKEND: str
 
-def set_recording(active: bool) -> None: ...
+def set_gate(open_: bool) -> None: ...
 
 @final
 class HookCall:

@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 from types import FunctionType
 
 from hookfast import _kinds, logs
+from hookfast._scope import scoped_calls
 from hookfast._tracer import tracer_for_call
 from hookfast.exceptions import diagnose_hook_call
 
@@ -58,8 +59,8 @@ cdef int POSITION_MOST_DERIVED = _kinds.POSITION_MOST_DERIVED
 cdef int POSITION_DELEGATED = _kinds.POSITION_DELEGATED
 cdef int POSITION_REACHED = _kinds.POSITION_REACHED
 
-# Open while some hookfast.trace() block is active (set_recording), so the gate needs no look-up.
-cdef bint _recording = False
+# Open while some hookfast.trace() block or scoped skip is active (set_gate): no look-up then.
+cdef bint _gate_open = False
 cdef object _NOTICE = logs.NOTICE
 cdef object _log_cache = logs.slot_logger_cache
 cdef tuple _METHOD_NAME_KWNAMES = ("method_name",)
@@ -71,10 +72,10 @@ cdef enum:
     STACK_ARGS = 16
 
 
-cdef inline bint _tracing_enabled() except -1:
+cdef inline bint _gate() except -1:
     # See logs._make_notice_check: the logger's memo dict is exact, and a dict read costs ~nothing.
     cdef PyObject* enabled
-    if _recording:
+    if _gate_open:
         return True
     if _log_cache is not None:
         # WithError: plain PyDict_GetItem saves and restores the error state on every call
@@ -148,10 +149,10 @@ cdef int _enable_vectorcall() except -1:
 # --- end of only in this twin ---
 
 
-def set_recording(bint active):
-    """Open the tracing gate for every call while some ``hookfast.trace()`` block is active."""
-    global _recording
-    _recording = active
+def set_gate(bint open_):
+    """Hold the gate open while some ``hookfast.trace()`` block or scoped skip is active."""
+    global _gate_open
+    _gate_open = open_
 
 
 cdef Py_ssize_t _RESULT_KIND_CACHE_SIZE = 1024
@@ -532,7 +533,12 @@ cdef object _call_reached(Dispatcher dispatcher, tuple calls,
                           PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
     cdef list stack
-    cdef object tracer = tracer_for_call() if _tracing_enabled() else None
+    cdef object tracer = None
+    if _gate():
+        calls = scoped_calls(dispatcher, calls)
+        if len(calls) == 0:
+            return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+        tracer = tracer_for_call()
     if len(dispatcher.parents) == 0:
         return call_with_hooks(dispatcher, calls, 0, None, tracer, args, nargsf, kwnames)
     # Record the call, so that its own super() calls (to the parents) know they are delegations.
@@ -543,6 +549,16 @@ cdef object _call_reached(Dispatcher dispatcher, tuple calls,
         return call_with_hooks(dispatcher, calls, 0, None, tracer, args, nargsf, kwnames)
     finally:
         del stack[len(stack) - 2:]
+
+
+cdef object _call_gated(Dispatcher dispatcher, tuple calls,
+                        PyObject* const* args, size_t nargsf, PyObject* kwnames):
+    """A call while the gate is open: this thread's or task's scoped skips and tracing apply."""
+    calls = scoped_calls(dispatcher, calls)
+    if len(calls) == 0:
+        return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
+    # traced if this call has a tracer (with NOTICE logging, or inside a trace() block)
+    return call_with_hooks(dispatcher, calls, 0, None, tracer_for_call(), args, nargsf, kwnames)
 
 
 cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
@@ -558,15 +574,13 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
     if dispatcher.in_hierarchy and PyVectorcall_NARGS(nargsf) > 0:
         position = _position(dispatcher, <object>args[0])
         if position == POSITION_DELEGATED:
-            if _tracing_enabled():
+            if _gate():
                 logs.trace_super_call(dispatcher.slot)
             return PyObject_Vectorcall(function, args, nargsf, kwnames)
         if position == POSITION_REACHED:
             return _call_reached(dispatcher, calls, args, nargsf, kwnames)
-    if _tracing_enabled():
-        # the general path, traced if this call has a tracer (a trace() block in another thread
-        # opens the gate too: then there is none, and the call runs untraced)
-        return call_with_hooks(dispatcher, calls, 0, None, tracer_for_call(), args, nargsf, kwnames)
+    if _gate():
+        return _call_gated(dispatcher, calls, args, nargsf, kwnames)
     # The common case, lean: every hook returns None, so nothing is entered, replaced or chained.
     # The first hook returning something hands over to the general path, which carries on from it.
     cdef Py_ssize_t count = len(calls)

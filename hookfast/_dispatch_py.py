@@ -32,6 +32,7 @@ from hookfast._kinds import (
     RESULT_VALUE,
     SLOT_CLASSMETHOD,
 )
+from hookfast._scope import scoped_calls
 from hookfast._tracer import tracer_for_call
 from hookfast.exceptions import diagnose_hook_call
 
@@ -41,15 +42,16 @@ if TYPE_CHECKING:
 
     from hookfast._tracer import CallTracer
 
-__all__ = ["BACKEND", "Dispatcher", "HookCall", "set_recording"]
+__all__ = ["BACKEND", "Dispatcher", "HookCall", "set_gate"]
 
 BACKEND = "python"
 
 # --- only in this twin: what the compiled twin does with the C API ---
 
-# The gate of tracing on the call path: the NOTICE check alone, or always open while some trace()
-# block is active (set_recording swaps it, so that outside trace() a call pays nothing more).
-_tracing_enabled = logs.notice_enabled  # one global look-up per call instead of two
+# The gate of the call path's slow lane (tracing, scoped skips): the NOTICE check alone, or always
+# open while some trace() block or scoped skip is active (set_gate swaps it, so that otherwise a
+# call pays nothing more than the NOTICE check it always made).
+_gate = logs.notice_enabled  # one global look-up per call instead of two
 _NOT_FOUND = object()
 _thread_state = threading.local()
 
@@ -73,10 +75,10 @@ def _always() -> bool:
 # --- end of only in this twin ---
 
 
-def set_recording(active: bool) -> None:
-    """Open the tracing gate for every call while some ``hookfast.trace()`` block is active."""
-    global _tracing_enabled
-    _tracing_enabled = _always if active else logs.notice_enabled
+def set_gate(open_: bool) -> None:
+    """Hold the gate open while some ``hookfast.trace()`` block or scoped skip is active."""
+    global _gate
+    _gate = _always if open_ else logs.notice_enabled
 
 
 _RESULT_KIND_CACHE_SIZE = 1024
@@ -426,7 +428,12 @@ def _call_reached(
     dispatcher: Dispatcher, calls: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     """A hooked call of a slot reached from below (POSITION_REACHED), recorded if it has parents."""
-    tracer = tracer_for_call() if _tracing_enabled() else None
+    tracer = None
+    if _gate():
+        calls = scoped_calls(dispatcher, calls)
+        if not calls:
+            return dispatcher.function(*args, **kwargs)
+        tracer = tracer_for_call()
     if not dispatcher.parents:
         return call_with_hooks(dispatcher, calls, 0, None, tracer, args, kwargs)
     # Record the call, so that its own super() calls (to the parents) know they are delegations.
@@ -437,6 +444,17 @@ def _call_reached(
         return call_with_hooks(dispatcher, calls, 0, None, tracer, args, kwargs)
     finally:
         del stack[-2:]
+
+
+def _call_gated(
+    dispatcher: Dispatcher, calls: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """A call while the gate is open: this thread's or task's scoped skips and tracing apply."""
+    calls = scoped_calls(dispatcher, calls)
+    if not calls:
+        return dispatcher.function(*args, **kwargs)
+    # traced if this call has a tracer (with NOTICE logging, or inside a trace() block)
+    return call_with_hooks(dispatcher, calls, 0, None, tracer_for_call(), args, kwargs)
 
 
 def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
@@ -455,15 +473,13 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
         if dispatcher.in_hierarchy and args:
             position = _position(dispatcher, args[0])
             if position == POSITION_DELEGATED:
-                if _tracing_enabled():
+                if _gate():
                     logs.trace_super_call(dispatcher.slot)
                 return function(*args, **kwargs)
             if position == POSITION_REACHED:
                 return _call_reached(dispatcher, calls, args, kwargs)
-        if _tracing_enabled():
-            # the general path, traced if this call has a tracer (a trace() block in another thread
-            # opens the gate too: then there is none, and the call runs untraced)
-            return call_with_hooks(dispatcher, calls, 0, None, tracer_for_call(), args, kwargs)
+        if _gate():
+            return _call_gated(dispatcher, calls, args, kwargs)
         # The common case, lean: every hook returns None, so nothing is entered, replaced or
         # chained. The first hook returning something hands over to the general path.
         count = len(calls)

@@ -17,7 +17,15 @@ from __future__ import annotations
 import weakref
 from typing import Any, Callable, Protocol
 
-__all__ = ["Backend", "BoundHook", "CallHook", "Declaration", "Dispatcher", "HookCall", "RunnerBackend"]
+__all__ = [
+    "Backend",
+    "BoundHook",
+    "CallHook",
+    "Declaration",
+    "Dispatcher",
+    "HookCall",
+    "RunnerBackend",
+]
 
 
 class HookCall(Protocol):
@@ -58,8 +66,8 @@ class Backend(Protocol):
     @property
     def BACKEND(self) -> str: ...  # a module constant seen through a protocol
     @property
-    def set_recording(self) -> Callable[[bool], None]:
-        """Open the tracing gate of every call (while some ``hookfast.trace()`` block is active)."""
+    def set_gate(self) -> Callable[[bool], None]:
+        """Hold the call path's gate open (while some ``trace()`` block or scoped skip is active)."""
 
     @property
     def HookCall(self) -> Callable[[Any, Callable[..., Any], str | None], HookCall]: ...

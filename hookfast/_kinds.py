@@ -10,6 +10,9 @@ __all__ = [
     "POSITION_DELEGATED",
     "POSITION_MOST_DERIVED",
     "POSITION_REACHED",
+    "RESULT_ASYNC_CONTEXT",
+    "RESULT_ASYNC_GENERATOR",
+    "RESULT_AWAITABLE",
     "RESULT_CONTEXT",
     "RESULT_GENERATOR",
     "RESULT_NONE",
@@ -30,6 +33,10 @@ RESULT_NONE = 0
 RESULT_VALUE = 1
 RESULT_GENERATOR = 2
 RESULT_CONTEXT = 3
+# Only on async slots: awaited first (an ``async def`` hook), or entered with ``await``.
+RESULT_AWAITABLE = 4
+RESULT_ASYNC_GENERATOR = 5
+RESULT_ASYNC_CONTEXT = 6
 
 # Where a call of a slot that has other declarations of its name in a class hierarchy stands.
 POSITION_MOST_DERIVED = 0  # the receiver's class resolves the name to this slot: run its hooks

@@ -24,9 +24,9 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from hookfast import _dispatch
+from hookfast import _dispatch, _scope
 from hookfast._kinds import SLOT_STATICMETHOD
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
@@ -262,23 +262,26 @@ def _all_declarations() -> list[SlotDeclaration]:
     ]
 
 
-def collect_active_hooks(declaration: SlotDeclaration) -> list[tuple[int, int, int, BoundHook]]:
+def collect_active_hooks(
+    declaration: SlotDeclaration, scope: _scope.Scope = _scope.EMPTY
+) -> list[tuple[int, int, int, BoundHook]]:
     """Active hooks of a call of ``declaration``, unordered, as (priority, depth, position, hook).
 
     Walks the MRO of the declaring class from the root down; each class contributes the enabled
-    hooks bound to its own declaration of that name, unless that declaration is suspended.
+    hooks bound to its own declaration of that name, unless that declaration is suspended. A
+    ``scope`` (scoped skips) switches off more, the same way.
     """
-    if not _globally_enabled:
+    if not _globally_enabled or scope.everything:
         return []
     entries = []
     owner = declaration.owner
     assert owner is not None
     for depth, klass in enumerate(reversed(owner.__mro__)):
         own = own_declaration(klass, declaration.name)
-        if own is None or own.suspended or own.suspended_by:
+        if own is None or own.suspended or own.suspended_by or own in scope.declarations:
             continue
         for position, bound in enumerate(own.hooks):
-            if bound._enabled:
+            if bound._enabled and bound not in scope.hooks:
                 entries.append((bound._priority, depth, position, bound))
     return entries
 
@@ -291,12 +294,12 @@ def in_call_order(entries: list[tuple[int, int, int, T]]) -> tuple[T, ...]:
     return tuple(entry[3] for entry in sorted(entries, key=lambda entry: entry[:3]))
 
 
-def _recompute(declaration: SlotDeclaration) -> None:
-    """Rebuild one declaration's tuple of hook calls from the current states, and install it."""
+def _hook_calls(declaration: SlotDeclaration, scope: _scope.Scope) -> tuple[Any, ...]:
+    """The backend's hook calls of a call of ``declaration`` now, in call order."""
     backend = declaration.backend
-    assert backend is not None, "recompute of an unregistered slot"
+    assert backend is not None, "hook calls of an unregistered slot"
     method_name = declaration.method_name
-    calls = in_call_order(
+    return in_call_order(
         [
             (
                 priority,
@@ -304,9 +307,49 @@ def _recompute(declaration: SlotDeclaration) -> None:
                 position,
                 backend.HookCall(bound, bound.callback, method_name if bound.wants_method_name() else None),
             )
-            for priority, depth, position, bound in collect_active_hooks(declaration)
+            for priority, depth, position, bound in collect_active_hooks(declaration, scope)
         ]
     )
+
+
+def _scoped_hook_calls(declaration: SlotDeclaration, scope: _scope.Scope) -> tuple[Any, ...]:
+    with _lock:  # a consistent view of the states, as a recompute has
+        return _hook_calls(declaration, scope)
+
+
+_scope.set_builder(_scoped_hook_calls)
+
+
+@contextlib.contextmanager
+def skip_locally(
+    everything: bool = False,
+    declarations: frozenset[SlotDeclaration] = frozenset(),
+    hooks: frozenset[BoundHook] = frozenset(),
+) -> Iterator[None]:
+    """Skip hooks in this thread or asyncio task only, inside the block (the scoped skips).
+
+    Nests with itself (the scopes add up) and with the process-wide states (they apply on top);
+    restored on exit, whatever ends the block (an exception, a cancellation).
+    """
+    previous = _scope.current.get()
+    scope = previous.adding(everything, frozenset(declarations), frozenset(hooks))
+    _dispatch.open_gate()
+    try:
+        token = _scope.current.set(scope)
+        try:
+            yield
+        finally:
+            try:
+                _scope.current.reset(token)
+            except ValueError:  # exited in another context than the one it was entered in
+                _scope.current.set(previous)
+    finally:
+        _dispatch.close_gate()
+
+
+def _recompute(declaration: SlotDeclaration) -> None:
+    """Rebuild one declaration's tuple of hook calls from the current states, and install it."""
+    calls = _hook_calls(declaration, _scope.EMPTY)
     # The dispatcher's tuple is set first: a call already past the attribute look-up or inside the
     # trampoline sees either the old or the new tuple, never a missing one.
     declaration.dispatcher.calls = calls

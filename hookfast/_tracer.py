@@ -18,13 +18,13 @@ import contextvars
 import time
 
 from hookfast import logs
-from hookfast._kinds import RESULT_CONTEXT, RESULT_GENERATOR
+from hookfast._kinds import RESULT_ASYNC_CONTEXT, RESULT_ASYNC_GENERATOR, RESULT_CONTEXT, RESULT_GENERATOR
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
     from typing import Any, Literal
 
-    HookKind = Literal["function", "generator", "context"]
+    HookKind = Literal["function", "generator", "context", "async generator", "async context"]
     HookOutcome = Literal["returned", "replaced", "raised", "suppressed"]
     CallOutcome = Literal["returned", "raised", "suppressed"]
     MethodOutcome = Literal["returned", "raised", "not called"]
@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 __all__ = ["CallTracer", "TracedCall", "TracedHook", "recorders", "tracer_for_call"]
 
 _clock = time.perf_counter
+_HOOK_KINDS: dict[int, HookKind] = {
+    RESULT_GENERATOR: "generator",
+    RESULT_CONTEXT: "context",
+    RESULT_ASYNC_GENERATOR: "async generator",
+    RESULT_ASYNC_CONTEXT: "async context",
+}
 
 #: The record lists of the ``trace()`` blocks active in this thread or task, innermost last.
 recorders: contextvars.ContextVar[tuple[list[TracedCall], ...]] = contextvars.ContextVar(
@@ -51,7 +57,9 @@ class TracedHook:
     Attributes:
         hook: the :class:`hookfast.Hook` that ran.
         kind: what the hook turned out to be: ``"function"`` (it returned ``None`` or a value, or
-            raised), ``"generator"`` (one-``yield`` generator) or ``"context"`` (context manager).
+            raised; an ``async def`` hook once awaited), ``"generator"`` (one-``yield``
+            generator), ``"context"`` (context manager), ``"async generator"`` or
+            ``"async context"`` (on async slots).
         outcome: ``"returned"`` (ran, no effect on the result), ``"replaced"`` (its value became
             the result, or its ``process_result`` changed the result), ``"raised"`` (the call, the
             entering, ``process_result`` or the exit raised) or ``"suppressed"`` (its exit
@@ -185,10 +193,9 @@ class CallTracer:
             logs.trace_hook_result(indent, kind)
         call = self._call
         if call is not None and self._running is not None:
-            if kind == RESULT_GENERATOR:
-                self._running.kind = "generator"  # its clock runs on while it is entered
-            elif kind == RESULT_CONTEXT:
-                self._running.kind = "context"
+            hook_kind = _HOOK_KINDS.get(kind)
+            if hook_kind is not None:
+                self._running.kind = hook_kind  # its clock runs on while it is entered
             else:
                 self._close(call)
 

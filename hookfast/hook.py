@@ -187,12 +187,24 @@ class Hook(_GenericHook[P, T]):
             hook_logger.log(NOTICE, "|Hooks| Hook '%s' already disabled", display_name(self._callback))
 
     @contextlib.contextmanager
-    def skip(self) -> Iterator[None]:
+    def skip(self, *, local: bool = False) -> Iterator[None]:
         """Disable the hook inside a ``with`` block or a decorated function (``@h.skip()``).
 
         Does nothing if the hook is already disabled; otherwise re-enables it on exit, also when
         the block raises.
+
+        Args:
+            local: skip only in the current thread and asyncio task (tasks it creates inherit
+                it); other threads and tasks keep running the hooks. Nests with itself and with the
+                process-wide states, and is restored however the block ends.
         """
+        if local:
+            hook_logger.log(
+                NOTICE, "|Hooks| Skipping hook '%s' in this thread or task", display_name(self._callback)
+            )
+            with _registry.skip_locally(hooks=frozenset((self,))):
+                yield
+            return
         if not self._enabled:
             hook_logger.log(
                 NOTICE, "|Hooks| Hook '%s' already disabled, nothing to skip", display_name(self._callback)

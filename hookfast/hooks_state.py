@@ -30,11 +30,20 @@ def resume_all_hooks() -> None:
 
 
 @contextlib.contextmanager
-def skip_all_hooks() -> Iterator[None]:
+def skip_all_hooks(*, local: bool = False) -> Iterator[None]:
     """Stop all hooks inside a ``with`` block or a decorated function (``@skip_all_hooks()``).
 
     Does nothing if hooks are already stopped; otherwise resumes them on exit, also on error.
+
+    Args:
+        local: skip only in the current thread and asyncio task (tasks it creates inherit it);
+            other threads and tasks keep running their hooks.
     """
+    if local:
+        state_logger.log(NOTICE, "|Hooks| Skipping all hooks in this thread or task...")
+        with _registry.skip_locally(everything=True):
+            yield
+        return
     if not _registry.is_globally_enabled():
         state_logger.log(NOTICE, "|Hooks| All hooks are disabled, nothing to skip")
         yield

@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Iterator
 from types import CodeType, FunctionType
 
-from hookfast import _registry, _trampoline
+from hookfast import _dispatch_async, _registry, _trampoline
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         def unbind(self, hook: H) -> H: ...
         def suspend_hooks(self) -> None: ...
         def resume_hooks(self) -> None: ...
-        def skip_hooks(self) -> AbstractContextManager[None]: ...
+        def skip_hooks(self, *, local: bool = False) -> AbstractContextManager[None]: ...
 
     class BoundSlot(SlotAPI, Protocol[P, R_co]):
         """A slot with its receiver bound: from an instance, or a classmethod slot from anywhere."""
@@ -89,6 +89,7 @@ __all__ = ["SlotDeclaration", "declaration_of", "slot"]
 
 _MISSING = object()
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
+_CO_ASYNC_GENERATOR = 0x200  # inspect.CO_ASYNC_GENERATOR
 
 
 def _callable_inside(method: Any) -> Any:
@@ -96,6 +97,23 @@ def _callable_inside(method: Any) -> Any:
     # functools.wraps decorators too), then __func__.
     original = getattr(method, "__wrapped__", method)
     return getattr(original, "__func__", original)
+
+
+def _async_kind(callback: Any) -> str | None:
+    """What makes ``callback`` usable only on an async slot, or None if it is usable on any."""
+    code = getattr(getattr(callback, "__func__", callback), "__code__", None)
+    if code is not None:
+        if code.co_flags & _CO_COROUTINE:
+            return "an async def function"
+        if code.co_flags & _CO_ASYNC_GENERATOR:
+            return "an async generator function"
+    if isinstance(callback, type) and hasattr(callback, "__aenter__") and not hasattr(callback, "__enter__"):
+        return "an async context manager class"
+    return None
+
+
+def _is_async_only(callback: Any) -> bool:
+    return _async_kind(callback) is not None
 
 
 class SlotDeclaration:
@@ -136,6 +154,11 @@ class SlotDeclaration:
         self._marked_coroutine = False
         self.backend: Backend | None = None
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]  # set by attach()
+        #: an ``async def`` slot: a call returns a coroutine, and the hooks run when it runs
+        self.is_async = False
+        #: what the class holds (wrapped like the original) and the trampoline calls while some hook
+        #: can run: the dispatcher's callable, or the async call path's coroutine function
+        self.dispatch_callable: Callable[..., Any] | None = None
         self.hooks: list[Hook[..., Any]] = []
         #: the slot-level switch (level 3)
         self.suspended = False
@@ -168,13 +191,18 @@ class SlotDeclaration:
         self.body = _trampoline.private_copy(function) if swappable else function  # type: ignore[arg-type]
         self.backend = backend
         dispatcher = self.dispatcher = backend.Dispatcher(self)
+        self.is_async = swappable and bool(function.__code__.co_flags & _CO_COROUTINE)
+        if self.is_async:
+            self.dispatch_callable = _dispatch_async.async_dispatcher(dispatcher)
+        else:
+            self.dispatch_callable = dispatcher.callable
         # the dispatcher stands in the class where the original stood, wrapped the same way
         if kind == SLOT_CLASSMETHOD:
-            self.active_value = classmethod(dispatcher.callable)
+            self.active_value = classmethod(self.dispatch_callable)
         elif kind == SLOT_STATICMETHOD:
-            self.active_value = staticmethod(dispatcher.callable)
+            self.active_value = staticmethod(self.dispatch_callable)
         else:
-            self.active_value = dispatcher.callable
+            self.active_value = self.dispatch_callable
         dispatcher.set_class_values(value, self.active_value)
         if swappable:
             self.original_code = function.__code__
@@ -213,6 +241,8 @@ class SlotDeclaration:
         self.owner = None
         self.kind = ""
         self.active_value = self.backend = self.dispatcher = self.body = None  # type: ignore[assignment]
+        self.dispatch_callable = None
+        self.is_async = False
         self.original_code = self._trampoline = None
         self._saved_wrapped = _MISSING
         self._marked_coroutine = False
@@ -248,7 +278,8 @@ class SlotDeclaration:
 
     def _trampoline_code(self) -> CodeType:
         if self._trampoline is None:
-            self._trampoline = _trampoline.trampoline_code(self.function, self.dispatcher.callable)  # type: ignore[arg-type]
+            assert self.dispatch_callable is not None
+            self._trampoline = _trampoline.trampoline_code(self.function, self.dispatch_callable)  # type: ignore[arg-type]
         return self._trampoline
 
     @property
@@ -281,6 +312,12 @@ class SlotDeclaration:
             raise TypeError(
                 f"@{self.qualname}.bind decorator can be used only on top function marked with @hook, "
                 f"got {hook!r}: write @{self.qualname}.bind above @hook"
+            )
+        if not self.is_async and _is_async_only(hook.callback):
+            raise TypeError(
+                f"hook {display_name(hook)!r} is asynchronous ({_async_kind(hook.callback)}) and cannot be "
+                f"bound to '{self.qualname}', a synchronous slot: bind it to an async def slot, or make "
+                f"the hook synchronous"
             )
         _registry.bind(self, hook)
         slot_logger.debug(
@@ -321,12 +358,22 @@ class SlotDeclaration:
         _registry.set_suspended(self, False)
 
     @contextlib.contextmanager
-    def skip_hooks(self) -> Iterator[None]:
+    def skip_hooks(self, *, local: bool = False) -> Iterator[None]:
         """Suspend this slot's hooks inside a ``with`` block or a decorated function (``@...skip_hooks()``).
 
         Does nothing if the slot is already suspended; otherwise resumes it on exit, also when the
         block raises.
+
+        Args:
+            local: skip only in the current thread and asyncio task (tasks it creates inherit
+                it); other threads and tasks keep running the hooks. Nests with itself and with the
+                process-wide states, and is restored however the block ends.
         """
+        if local:
+            slot_logger.log(NOTICE, "|Hooks| Disabling hooks in this thread or task")
+            with _registry.skip_locally(declarations=frozenset((self,))):
+                yield
+            return
         if self.suspended:
             slot_logger.log(NOTICE, "|Hooks| Hooks already disabled, nothing to skip")
             yield

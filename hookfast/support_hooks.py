@@ -12,7 +12,7 @@ from hookfast.slot import declaration_of
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
-    from typing import Any, TypeVar
+    from typing import Any, Callable, TypeVar
 
     C = TypeVar("C", bound=type)
 
@@ -32,11 +32,22 @@ def resume_hooks(cls: type) -> None:
 
 
 @contextlib.contextmanager
-def skip_hooks(cls: type) -> Iterator[None]:
+def skip_hooks(cls: type, *, local: bool = False) -> Iterator[None]:
     """Stop every slot visible on ``cls`` in a ``with`` block or a decorated function (``@Cls.skip_hooks()``).
 
     Does nothing if the class level is already stopped; otherwise resumes it on exit, also on error.
+
+    Args:
+        local: skip only in the current thread and asyncio task (tasks it creates inherit it);
+            the slots covered are those visible on ``cls`` when the block starts.
     """
+    if local:
+        slot_logger.log(
+            NOTICE, "|Hooks| Disabling hooks of class '%s' in this thread or task", cls.__qualname__
+        )
+        with _registry.skip_locally(declarations=frozenset(_registry.visible_declarations(cls))):
+            yield
+        return
     if _registry.is_class_suspended(cls):
         slot_logger.log(
             NOTICE, "|Hooks| Hooks of class '%s' already disabled, nothing to skip", cls.__qualname__
@@ -75,7 +86,11 @@ def support_hooks(cls: C) -> C:
             "@support_hooks can be used only with @slot decorator on some of class methods: "
             f"class {cls.__qualname__!r} declares none (inherited slots need no @support_hooks)"
         )
-    class_level = {"skip_hooks": skip_hooks, "suspend_hooks": suspend_hooks, "resume_hooks": resume_hooks}
+    class_level: dict[str, Callable[..., Any]] = {
+        "skip_hooks": skip_hooks,
+        "suspend_hooks": suspend_hooks,
+        "resume_hooks": resume_hooks,
+    }
     saved = {attribute: cls.__dict__.get(attribute, _MISSING) for attribute in class_level}
     registered: list[Any] = []
     try:

@@ -21,32 +21,12 @@ some block is active in some thread, hooked calls elsewhere pay one context-vari
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 
 from hookfast import _dispatch
 from hookfast._tracer import TracedCall, TracedHook, recorders
 
 __all__ = ["TracedCall", "TracedHook", "trace"]
-
-_lock = threading.Lock()
-_active_blocks = 0  # trace() blocks active in the whole process; the call path's gate is open while > 0
-
-
-def _open_gate() -> None:
-    global _active_blocks
-    with _lock:
-        _active_blocks += 1
-        if _active_blocks == 1:
-            _dispatch.set_recording(True)
-
-
-def _close_gate() -> None:
-    global _active_blocks
-    with _lock:
-        _active_blocks -= 1
-        if _active_blocks == 0:
-            _dispatch.set_recording(False)
 
 
 @contextlib.contextmanager
@@ -66,7 +46,7 @@ def trace() -> Iterator[list[TracedCall]]:
         [<TracedCall Service.run returned method=returned hooks=[app.audit returned] 3.1 µs>]
     """
     records: list[TracedCall] = []
-    _open_gate()
+    _dispatch.open_gate()
     try:
         token = recorders.set((*recorders.get(), records))
         try:
@@ -77,7 +57,7 @@ def trace() -> Iterator[list[TracedCall]]:
             except ValueError:  # exited in another context than the one it was entered in
                 recorders.set(tuple(other for other in recorders.get() if other is not records))
     finally:
-        _close_gate()
+        _dispatch.close_gate()
 
 
 # Shown as hookfast's own in help() and reprs; defined in the low layer that the twins import.

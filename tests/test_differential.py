@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import linecache
 import logging
 import os
@@ -30,7 +31,7 @@ from typing import Any, Callable
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 import hookfast
@@ -126,6 +127,9 @@ class Program:
     #: | ("bind", hook) | ("mock", class, ops)
     ops: tuple[Any, ...]
     tracing: bool = False  # NOTICE tracing enabled: its log records are part of the trace
+    #: every method is an ``async def`` (its super() calls awaited), every call's coroutine driven to
+    #: its end: with sync hooks only, the trace must be the sync program's
+    asynchronous: bool = False
 
 
 #: the call through the class that a reference taken early stands for, by slot kind
@@ -282,7 +286,33 @@ class Run:
                 raise EXCEPTIONS[spec.exc](f"{label} raised x={x}")
             return f"{label}({x})" if not spec.call_super else f"{label}[{run.norm(inner)}]"
 
-        if kind == "method":
+        async def async_body(receiver: Any, x: Any) -> Any:
+            run.trace.append(("method", label, run.norm(receiver), run.norm(x)))
+            inner = None
+            if spec.call_super:
+                inner = await awaited(super(run.classes[index], receiver).m(x))
+                run.trace.append(("super returned", label, run.norm(inner)))
+            if spec.raises == "always" or (spec.raises == "odd" and x % 2 == 1):
+                raise EXCEPTIONS[spec.exc](f"{label} raised x={x}")
+            return f"{label}({x})" if not spec.call_super else f"{label}[{run.norm(inner)}]"
+
+        if self.program.asynchronous:
+            if kind == "method":
+
+                async def m(self: Any, x: Any) -> Any:
+                    return await async_body(self, x)
+
+            elif kind == "classmethod":
+
+                async def m(cls: Any, x: Any) -> Any:  # type: ignore[misc]
+                    return await async_body(cls, x)
+
+            else:
+
+                async def m(x: Any) -> Any:  # type: ignore[misc]
+                    return await async_body(None, x)
+
+        elif kind == "method":
 
             def m(self: Any, x: Any) -> Any:
                 return body(self, x)
@@ -484,6 +514,7 @@ class Run:
                     break
         events = len(self.trace)
         try:
+            result: Any
             if style == "pos":
                 result = self.instances[index].m(x)
             elif style == "kw":
@@ -496,6 +527,8 @@ class Run:
                 result = self.raw[index](x)
             else:  # explicit: Base.m(child, x)
                 result = self.classes[via].m(self.instances[index], x)
+            if self.program.asynchronous:
+                result = drive(result)
         except Exception as error:
             self.trace.append(("raised", describe_exception(error)))
         else:
@@ -575,6 +608,25 @@ class _BodyError(Exception):
     pass
 
 
+async def awaited(value: Any) -> Any:
+    """``await value``, or ``value`` itself from a mock (which returns plain values)."""
+    if inspect.iscoroutine(value):
+        return await value
+    return value
+
+
+def drive(value: Any) -> Any:
+    """Run a coroutine that never suspends (sync hooks only) to its end, with no event loop."""
+    if not inspect.iscoroutine(value):
+        return value  # a mock's plain value
+    try:
+        value.send(None)
+    except StopIteration as stop:
+        return stop.value
+    value.close()
+    raise AssertionError("the coroutine of an async program suspended")
+
+
 def run(program: Program, backend: str) -> list[Any]:
     """Build ``program`` with ``backend`` (fresh classes and hooks) and run it; returns the trace."""
     trace: list[Any] = []
@@ -637,7 +689,10 @@ def assert_same_traces(program: Program) -> list[Any]:
 
 def render(program: Program) -> str:
     """A readable listing of a program, printed by hypothesis when an example fails."""
-    lines = [f"kind={program.kind} shape={program.shape} tracing={program.tracing}"]
+    lines = [
+        f"kind={program.kind} shape={program.shape} tracing={program.tracing}"
+        f" asynchronous={program.asynchronous}"
+    ]
     for index, (spec, parents) in enumerate(zip(program.classes, SHAPES[program.shape])):
         bases = ", ".join(f"C{parent}" for parent in parents)
         lines.append(f"class C{index}({bases}): {spec}")
@@ -794,6 +849,31 @@ def programs(draw: Any) -> Program:
 def test_random_programs_behave_the_same_on_both_backends(program: Program) -> None:
     note(render(program))
     assert_same_traces(program)
+
+
+@settings(
+    max_examples=max(EXAMPLES // 3, 20),
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(program=programs())
+def test_async_programs_with_sync_hooks_behave_as_sync_programs(program: Program) -> None:
+    """The same program with every method an ``async def``: on both backends, the trace (calls,
+    hooks, results, exceptions, log records) is the sync program's, so async slots keep every rule."""
+    # A StopIteration raised inside a coroutine becomes a RuntimeError (PEP 479): Python's rule
+    assume(all(spec.exc != "StopIteration" for spec in (*program.classes, *program.hooks)))
+    note(render(program))
+    asynchronous = dataclasses.replace(program, asynchronous=True)
+    expected = assert_same_traces(program)
+    got = assert_same_traces(asynchronous)
+
+    def comparable(trace: list[Any]) -> list[str]:
+        # the sync and the async method are defined on different lines of this file
+        return [re.sub(r"Method source: '[^']*'", "Method source: <m>", repr(event)) for event in trace]
+
+    assert comparable(got) == comparable(expected)
 
 
 def desugar(program: Program) -> Program:

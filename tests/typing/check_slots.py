@@ -110,3 +110,27 @@ def not_a_hook(self: Service, amount: int) -> None:
 
 Service.run.bind(not_a_hook)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 hook(priority="first")  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+
+
+# --- scoped skips and async slots ---
+
+with Service.run.skip_hooks(local=True), audit.skip(local=True):
+    service.run(1)
+
+
+@support_hooks
+class Client:
+    @slot
+    async def fetch(self, key: str) -> bytes:
+        return key.encode()
+
+
+@Client.fetch.bind
+@hook
+async def on_fetch(self: Client, key: str) -> None:
+    pass
+
+
+async def use_client(client: Client) -> None:
+    assert_type(await client.fetch("k"), bytes)
+    await client.fetch(1)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
