@@ -112,22 +112,28 @@ def open_gate() -> None:
     Counted: the gate closes again when every :func:`open_gate` has had its :func:`close_gate`.
     Every backend's gate moves, since slots of both may be alive.
     """
+    from hookfast import _dispatch_async  # the async call path has its own gate, for both backends
+
     global _gate_holders
     with _gate_lock:
         _gate_holders += 1
         if _gate_holders == 1:
             for module in available().values():
                 module.set_gate(True)
+            _dispatch_async.set_gate(True)
 
 
 def close_gate() -> None:
     """Undo one :func:`open_gate`."""
+    from hookfast import _dispatch_async
+
     global _gate_holders
     with _gate_lock:
         _gate_holders -= 1
         if _gate_holders == 0:
             for module in available().values():
                 module.set_gate(False)
+            _dispatch_async.set_gate(False)
 
 
 def runner_backend() -> RunnerBackend:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import AsyncGenerator, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from types import CoroutineType
 
 from hookfast import _dispatch_py as _sync
 from hookfast import logs
@@ -55,6 +56,21 @@ if TYPE_CHECKING:
 __all__ = ["async_dispatcher"]
 
 _NOT_FOUND = object()
+
+# The gate of the slow lane, as in _dispatch_py (set_gate swaps it; a global read costs nothing).
+_gate = logs.notice_enabled
+
+
+def _always() -> bool:
+    return True
+
+
+def set_gate(open_: bool) -> None:
+    """Hold the gate open while some ``hookfast.trace()`` block or scoped skip is active."""
+    global _gate
+    _gate = _always if open_ else logs.notice_enabled
+
+
 _RESULT_KIND_CACHE_SIZE = 1024
 _result_kinds: dict[type, int] = {}
 
@@ -92,7 +108,8 @@ class AsyncGeneratorContext:
 
     The same protocol as ``GeneratorContext``: the code before the first ``yield`` runs on entry,
     ``process_result`` sends the method's result into that ``yield``, exit finishes the generator
-    or throws the pending exception in.
+    or throws the pending exception in. Entering and ``process_result`` are inline in
+    :func:`call_with_hooks` and :func:`_process_result` (a coroutine per step costs a frame each).
     """
 
     __slots__ = ("finished", "first_value", "generator")
@@ -104,22 +121,7 @@ class AsyncGeneratorContext:
         # generator returns instead of raising, unlike a sync generator's throw().
         self.finished = False
 
-    async def enter(self) -> None:
-        try:
-            self.first_value = await self.generator.asend(None)
-        except StopAsyncIteration:  # an async generator that yields nothing: no value, no effect
-            self.finished = True
-
-    async def process_result(self, result: Any) -> Any:
-        try:
-            return await self.generator.asend(result)
-        except StopAsyncIteration:
-            self.finished = True
-            return self.first_value  # `yield value` alone: the value yielded on entry
-
     async def exit(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> bool:
-        if self.finished:  # as a finished sync generator: nothing to run, nothing suppressed
-            return False
         # A copy of contextlib._AsyncGeneratorContextManager.__aexit__ (3.12).
         generator = self.generator
         if exc is None:
@@ -154,18 +156,6 @@ class AsyncGeneratorContext:
             await generator.aclose()
 
 
-async def _exit_context(context: Any, is_async: bool, exc: BaseException | None) -> bool:
-    exc_type = None if exc is None else type(exc)
-    traceback = None if exc is None else exc.__traceback__
-    if type(context) is GeneratorContext:
-        return context.exit(exc_type, exc, traceback)
-    if type(context) is AsyncGeneratorContext:
-        return await context.exit(exc_type, exc, traceback)
-    if is_async:
-        return bool(await type(context).__aexit__(context, exc_type, exc, traceback))
-    return bool(type(context).__exit__(context, exc_type, exc, traceback))
-
-
 async def unwind(
     contexts: list[tuple[Any, Any, bool]], exc: BaseException | None, tracer: CallTracer | None
 ) -> bool:
@@ -180,7 +170,22 @@ async def unwind(
     pending_raise = False
     for hook_call, context, is_async in reversed(contexts):
         try:
-            exit_suppresses = await _exit_context(context, is_async, exc)
+            # the exits inline, not in a helper coroutine: each coroutine costs a frame per call
+            if not is_async:
+                exit_suppresses = _sync._exit_context(context, exc)
+            elif type(context) is AsyncGeneratorContext:
+                if context.finished:  # as a finished sync generator: nothing runs, nothing suppressed
+                    exit_suppresses = False
+                elif exc is None:
+                    exit_suppresses = await context.exit(None, None, None)
+                else:
+                    exit_suppresses = await context.exit(type(exc), exc, exc.__traceback__)
+            elif exc is None:
+                exit_suppresses = bool(await type(context).__aexit__(context, None, None, None))
+            else:
+                exit_suppresses = bool(
+                    await type(context).__aexit__(context, type(exc), exc, exc.__traceback__)
+                )
         except BaseException as new_exc:
             if tracer is not None:
                 tracer.exit_raised(hook_call, new_exc)
@@ -205,31 +210,34 @@ async def unwind(
     return received and suppressed
 
 
-async def _await_hook(hook_call: Any, awaitable: Any) -> Any:
-    """The value of an ``async def`` hook's coroutine; its exception logged as the hook's."""
-    try:
-        return await awaitable
-    except Exception:
-        logs.log_hook_error(hook_call.hook)
-        raise
+class _Awaited:
+    """A value an ``async def`` hook's coroutine returned, handed from the lean loop to the general
+    path: it is the hook's result, not something to await again."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 
 async def _process_result(
-    hook_call: Any, context: Any, is_async: bool, result: Any, tracer: CallTracer | None, indent: int
+    hook_call: Any, context: Any, result: Any, tracer: CallTracer | None, indent: int
 ) -> Any:
-    process_result: Callable[[Any], Any] | None
-    if type(context) is GeneratorContext or type(context) is AsyncGeneratorContext:
-        process_result = context.process_result
-    else:
-        process_result = getattr(context, "process_result", None)
-        if process_result is None:
-            return result
+    """``process_result`` of an entered async context: an async generator, or an async context
+    manager that has the method (sync or ``async def``)."""
     if tracer is not None:
         tracer.processing_result(indent, hook_call)
     try:
-        new_result = process_result(result)
-        if is_async and isinstance(new_result, Coroutine):  # an async def process_result
-            new_result = await new_result
+        if type(context) is AsyncGeneratorContext:
+            try:
+                new_result = await context.generator.asend(result)
+            except StopAsyncIteration:
+                context.finished = True
+                new_result = context.first_value  # `yield value` alone: the value yielded on entry
+        else:
+            new_result = context.process_result(result)
+            if isinstance(new_result, Coroutine):  # an async def process_result
+                new_result = await new_result
     except Exception:
         logs.log_process_result_error(hook_call.hook)
         raise
@@ -252,7 +260,8 @@ async def call_with_hooks(
     """Run one async slot call: hooks in order, the awaited method, result chaining, unwinding.
 
     The hooks before ``start`` already ran and returned None; hook ``start`` returned
-    ``first_value`` (or is still to be called if that is None).
+    ``first_value`` (or is still to be called if that is None; an :class:`_Awaited` if it was an
+    ``async def`` hook already awaited).
     """
     count = len(calls)
     if tracer is not None:
@@ -272,13 +281,23 @@ async def call_with_hooks(
                 value = _call_hook(dispatcher, hook_call, args, kwargs)
             kind = RESULT_NONE
             if value is not None:
-                kind = async_result_kind(value)
-                if kind == RESULT_AWAITABLE:
-                    value = await _await_hook(hook_call, value)
-                    if value is not None:
-                        kind = async_result_kind(value)
-                        if kind == RESULT_AWAITABLE:
-                            kind = RESULT_VALUE  # a coroutine returned by a coroutine is a result
+                if type(value) is _Awaited:
+                    value = value.value
+                    kind = async_result_kind(value)
+                    if kind == RESULT_AWAITABLE:
+                        kind = RESULT_VALUE  # a coroutine returned by a coroutine is a result
+                else:
+                    kind = async_result_kind(value)
+                    if kind == RESULT_AWAITABLE:
+                        try:
+                            value = await value
+                        except Exception:
+                            logs.log_hook_error(hook_call.hook)
+                            raise
+                        if value is not None:
+                            kind = async_result_kind(value)
+                            if kind == RESULT_AWAITABLE:
+                                kind = RESULT_VALUE
             if value is None:
                 if tracer is not None:
                     tracer.hook_returned(indent, RESULT_NONE)
@@ -295,7 +314,10 @@ async def call_with_hooks(
                 context.enter()
             elif kind == RESULT_ASYNC_GENERATOR:
                 context = AsyncGeneratorContext(value)
-                await context.enter()
+                try:  # AsyncGeneratorContext.enter, inline
+                    context.first_value = await value.asend(None)
+                except StopAsyncIteration:
+                    context.finished = True
             else:
                 context = value
                 context_type = type(value)
@@ -326,7 +348,10 @@ async def call_with_hooks(
         if contexts is not None:
             indent = 0
             for hook_call, context, is_async in contexts:
-                result = await _process_result(hook_call, context, is_async, result, tracer, indent)
+                if not is_async:  # a sync context: no coroutine to make
+                    result = _sync._process_result(hook_call, context, result, tracer, indent)
+                elif type(context) is AsyncGeneratorContext or hasattr(context, "process_result"):
+                    result = await _process_result(hook_call, context, result, tracer, indent)
                 indent += 2
     except BaseException as exc:
         if tracer is not None:
@@ -382,7 +407,7 @@ async def _call_reached(
 ) -> Any:
     """A hooked call of an async slot reached from below, recorded in this task if it has parents."""
     tracer = None
-    if _sync._gate():
+    if _gate():
         calls = scoped_calls(dispatcher, calls)
         if not calls:
             return await dispatcher.function(*args, **kwargs)
@@ -411,12 +436,12 @@ def async_dispatcher(dispatcher: Any) -> Callable[..., Coroutine[Any, Any, Any]]
         if dispatcher.in_hierarchy and args:
             position = _position(dispatcher, args[0])
             if position == POSITION_DELEGATED:
-                if _sync._gate():
+                if _gate():
                     logs.trace_super_call(dispatcher.slot)
                 return await function(*args, **kwargs)
             if position == POSITION_REACHED:
                 return await _call_reached(dispatcher, calls, args, kwargs)
-        if _sync._gate():
+        if _gate():
             calls = scoped_calls(dispatcher, calls)
             if not calls:
                 return await function(*args, **kwargs)
@@ -427,9 +452,19 @@ def async_dispatcher(dispatcher: Any) -> Callable[..., Coroutine[Any, Any, Any]]
         index = 0
         value = None
         while index < count:
-            value = _call_hook(dispatcher, calls[index], args, kwargs)
+            hook_call = calls[index]
+            value = _call_hook(dispatcher, hook_call, args, kwargs)
             if value is not None:
-                break
+                if type(value) is not CoroutineType:
+                    break
+                try:  # an async def hook: awaited here, so that None keeps the loop lean
+                    value = await value
+                except Exception:
+                    logs.log_hook_error(hook_call.hook)
+                    raise
+                if value is not None:
+                    value = _Awaited(value)
+                    break
             index += 1
         if index < count:
             return await call_with_hooks(dispatcher, calls, index, value, None, args, kwargs)

@@ -27,7 +27,7 @@ implementation is a builder in :mod:`~hookfast.bench.builders` and a line in :da
 
 from __future__ import annotations
 
-from hookfast.bench import builders, runner_cases
+from hookfast.bench import async_cases, builders, runner_cases
 from hookfast.bench.cases import Case, Scenario, Target, Unavailable
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
@@ -61,6 +61,10 @@ _FIVE_HOOKS = (
 _RUNNER_3X = Target("runner, {backend} >= 3x faster than naive", "vs_naive", None, 3.0, at_most=False)
 _RUNNER_10X = Target("runner, {backend} >= 10x faster than naive", "vs_naive", None, 10.0, at_most=False)
 _RUNNER_HAND = Target("runner, {backend} <= 1.3x hand", "to_hand", None, 1.3, at_most=True)
+
+_ASYNC_PLAIN = Target("async, 0 hooks, {backend} <= 1.10x plain", "to_plain", None, 1.10, at_most=True)
+_ASYNC_ONE = Target("async, 1 hook, {backend} <= 1.5x hand", "to_hand", None, 1.5, at_most=True)
+_ASYNC_FIVE = Target("async, 5 mixed hooks, {backend} <= 2.0x hand", "to_hand", None, 2.0, at_most=True)
 
 #: The runner's 10 hooks: the point each overrides (3 ``after_train_iter``, 7 others), in turn.
 _TEN_HOOKS = (
@@ -143,6 +147,38 @@ _DEFINITIONS = {
             state="enabled",
             description="1 function hook, called through a bound method taken before the hook was bound",
             targets=(),  # measured for the record: SPEC §8 sets no target of its own for it
+        ),
+        Scenario(
+            "async_no_hooks",
+            receiver="async",
+            hooks=(),
+            state="never bound",
+            description="async slot never bound, awaited: should cost the plain async method",
+            targets=(_ASYNC_PLAIN,),
+        ),
+        Scenario(
+            "async_one_hook",
+            receiver="async",
+            hooks=("function",),
+            state="enabled",
+            description="async slot, 1 sync function hook returning None",
+            targets=(_ASYNC_ONE,),
+        ),
+        Scenario(
+            "async_one_async_hook",
+            receiver="async",
+            hooks=("async_function",),
+            state="enabled",
+            description="async slot, 1 async def hook returning None",
+            targets=(_ASYNC_ONE,),
+        ),
+        Scenario(
+            "async_five_mixed",
+            receiver="async",
+            hooks=("function", "async_function", "function_2", "async_generator", "async_context"),
+            state="enabled",
+            description="async slot: 2 sync functions, 1 async def, 1 async generator, 1 async context class",
+            targets=(_ASYNC_FIVE,),
         ),
         Scenario(
             "runner_3_of_10",
@@ -231,4 +267,6 @@ def build(scenario: str, implementation: str) -> Case:
         raise KeyError(f"unknown implementation {implementation!r}; known: {', '.join(IMPLEMENTATIONS)}")
     if definition.runner:
         return runner_cases.build(definition, implementation)
+    if definition.receiver == "async":
+        return async_cases.build(definition, implementation)
     return _BUILDERS[implementation](definition, implementation)
