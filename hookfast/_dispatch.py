@@ -20,6 +20,7 @@ __all__ = [
     "backend",
     "close_gate",
     "current",
+    "gate_is_open",
     "open_gate",
     "runner_backend",
     "use",
@@ -102,7 +103,8 @@ def use(name: str) -> str:
     return previous
 
 
-_gate_lock = threading.Lock()
+#: serialises the gate's moves (the async call path takes it to read the gate when imported)
+gate_lock = threading.Lock()
 _gate_holders = 0  # trace() blocks and scoped skips active in the whole process
 
 
@@ -112,28 +114,35 @@ def open_gate() -> None:
     Counted: the gate closes again when every :func:`open_gate` has had its :func:`close_gate`.
     Every backend's gate moves, since slots of both may be alive.
     """
-    from hookfast import _dispatch_async  # the async call path has its own gate, for both backends
-
     global _gate_holders
-    with _gate_lock:
+    with gate_lock:
         _gate_holders += 1
         if _gate_holders == 1:
-            for module in available().values():
-                module.set_gate(True)
-            _dispatch_async.set_gate(True)
+            _set_gates(True)
 
 
 def close_gate() -> None:
     """Undo one :func:`open_gate`."""
-    from hookfast import _dispatch_async
-
     global _gate_holders
-    with _gate_lock:
+    with gate_lock:
         _gate_holders -= 1
         if _gate_holders == 0:
-            for module in available().values():
-                module.set_gate(False)
-            _dispatch_async.set_gate(False)
+            _set_gates(False)
+
+
+def gate_is_open() -> bool:
+    """Whether some ``trace()`` block or scoped skip holds the gate open now."""
+    return _gate_holders > 0
+
+
+def _set_gates(open_: bool) -> None:
+    for module in available().values():
+        module.set_gate(open_)
+    # The async call path has its own gate, for both backends; imported with the first async slot,
+    # it reads gate_is_open() then.
+    set_async_gate = getattr(sys.modules.get("hookfast._dispatch_async"), "set_gate", None)
+    if set_async_gate is not None:  # else not imported yet, or being imported: it reads the gate
+        set_async_gate(open_)
 
 
 def runner_backend() -> RunnerBackend:

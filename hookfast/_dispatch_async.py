@@ -29,8 +29,8 @@ from collections.abc import AsyncGenerator, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import CoroutineType
 
+from hookfast import _dispatch, logs
 from hookfast import _dispatch_py as _sync
-from hookfast import logs
 from hookfast._dispatch_py import GeneratorContext, _call_hook, _fix_exception_context, _look_like_function
 from hookfast._kinds import (
     POSITION_DELEGATED,
@@ -69,6 +69,10 @@ def set_gate(open_: bool) -> None:
     """Hold the gate open while some ``hookfast.trace()`` block or scoped skip is active."""
     global _gate
     _gate = _always if open_ else logs.notice_enabled
+
+
+with _dispatch.gate_lock:  # imported inside a trace() block or a scoped skip: the gate is open
+    set_gate(_dispatch.gate_is_open())
 
 
 _RESULT_KIND_CACHE_SIZE = 1024

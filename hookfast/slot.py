@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Iterator
 from types import CodeType, FunctionType
 
-from hookfast import _dispatch_async, _registry, _trampoline
+from hookfast import _registry, _trampoline
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
@@ -193,6 +193,9 @@ class SlotDeclaration:
         dispatcher = self.dispatcher = backend.Dispatcher(self)
         self.is_async = swappable and bool(function.__code__.co_flags & _CO_COROUTINE)
         if self.is_async:
+            # imported with the first async slot: sync-only programs do not pay for it at import
+            from hookfast import _dispatch_async
+
             self.dispatch_callable = _dispatch_async.async_dispatcher(dispatcher)
         else:
             self.dispatch_callable = dispatcher.callable

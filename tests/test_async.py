@@ -705,3 +705,34 @@ class PicklableService:
 
 
 PicklableService.fetch.bind(hook(lambda self: None))
+
+
+def test_the_async_path_imported_inside_a_trace_block_is_traced(backend: str) -> None:
+    """The async call path is imported with the first async slot: it must see a gate opened before."""
+    import os
+    import subprocess
+    import sys
+
+    program = """
+import asyncio, sys, hookfast
+assert "hookfast._dispatch_async" not in sys.modules
+with hookfast.trace() as calls:
+    @hookfast.support_hooks
+    class Service:
+        @hookfast.slot
+        async def fetch(self):
+            return 1
+    Service.fetch.bind(hookfast.hook(lambda self: None))
+    assert asyncio.run(Service().fetch()) == 1
+assert len(calls) == 1, calls
+print(hookfast.BACKEND)
+"""
+    env = dict(os.environ)
+    env.pop("HOOKFAST_REQUIRE_EXTENSION", None)
+    if backend == "python":
+        env["HOOKFAST_NO_EXTENSIONS"] = "1"
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == backend
