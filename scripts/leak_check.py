@@ -507,6 +507,75 @@ def scenario_runner() -> Scenario:
     return Scenario(call, tracked, None, None)
 
 
+def scenario_async_hooks() -> Scenario:
+    """An async slot with a sync, an async def, an async generator and an async context-manager hook."""
+    result = Payload("result")
+
+    @support_hooks
+    class Service:
+        @slot
+        async def run(self, argument: Any) -> Any:
+            return result
+
+    def sync_hook(self: Any, argument: Any) -> None:
+        return None
+
+    async def async_hook(self: Any, argument: Any) -> None:
+        return None
+
+    async def async_generator(self: Any, argument: Any) -> Any:
+        received = yield
+        yield received
+
+    class AsyncContext:
+        def __init__(self, obj: Any, argument: Any) -> None:
+            pass
+
+        async def __aenter__(self) -> Any:
+            return self
+
+        async def __aexit__(self, *exc_info: Any) -> None:
+            return None
+
+    bound = [
+        Service.run.bind(hook(callback))
+        for callback in (sync_hook, async_hook, async_generator, AsyncContext)
+    ]
+    instance, argument = Service(), Payload("argument")
+    tracked = _tracked(Service, instance, argument, result, *bound)
+
+    def call() -> Any:
+        coroutine = instance.run(argument)
+        try:
+            coroutine.send(None)
+        except StopIteration as stop:
+            return stop.value
+        raise AssertionError("the coroutine suspended")
+
+    return Scenario(call, tracked, None, result)
+
+
+def scenario_scoped_skip_and_trace() -> Scenario:
+    """A scoped skip block and a trace() block around hooked calls, per call."""
+    import hookfast
+
+    cls, result = _method_class()
+    kept = cls.run.bind(hook(lambda self, argument: None))
+    skipped = cls.run.bind(hook(lambda self, argument: None))
+    instance, argument = cls(), Payload("argument")
+    tracked = _tracked(cls, instance, argument, result, kept, skipped)
+
+    def call() -> Any:
+        with skipped.skip(local=True):
+            instance.run(argument)
+        with hookfast.trace() as calls:
+            instance.run(argument)
+        assert len(calls) == 1
+        return instance.run(argument)
+
+    return Scenario(call, tracked, None, result)
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "no hooks": scenario_no_hooks,
     "function hooks": scenario_function_hooks,
@@ -526,6 +595,8 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "staticmethod": scenario_staticmethod,
     "hook skip() per call": scenario_state_toggling,
     "runner call_hook": scenario_runner,
+    "async hooks": scenario_async_hooks,
+    "scoped skip and trace()": scenario_scoped_skip_and_trace,
 }
 
 

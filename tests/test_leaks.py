@@ -41,7 +41,7 @@ _spec.loader.exec_module(leak_check)
 WARMUP = 1_000
 CALLS = 20_000
 #: scenarios whose calls are slow by design, with the number of measured calls they get
-SLOW = {"SignatureError": 500, "hook skip() per call": 10_000}
+SLOW = {"SignatureError": 500, "hook skip() per call": 10_000, "scoped skip and trace()": 10_000}
 MAX_GROWTH = 64 * 1024
 #: floor of the (proportionally scaled) bound for scenarios with fewer calls: room for one-off growth
 MIN_GROWTH_BOUND = 8 * 1024
