@@ -593,7 +593,7 @@ def test_asyncio_tasks_interleaving_each_run_hooks() -> None:
 
 
 def test_async_slots_delegating_across_awaits() -> None:
-    """Async slots: hooks run when the coroutine is created (as in onETL). While task A's coroutine
+    """Async slots: hooks run when the coroutine runs, in its task. While task A's coroutine
     is suspended inside the overriding slot's body, task B calls the same slot and runs its hooks;
     each body's later ``super()`` delegation does not run the hooks a second time (onETL 0.17 runs
     the parent's hooks again there, its counter being back at 0 once the outer call returned).
