@@ -8,6 +8,7 @@ fallback, which is what CI and wheel tests set.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import sys
 import threading
@@ -21,6 +22,7 @@ __all__ = [
     "close_gate",
     "current",
     "gate_is_open",
+    "gated",
     "open_gate",
     "runner_backend",
     "use",
@@ -35,9 +37,13 @@ _compiled_error: BaseException | None = None
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from hookfast import _dispatch_c, _dispatch_py, _runner_c, _runner_py
     from hookfast import _dispatch_py as backend  # type checkers see one truth: the Python twin
     from hookfast._interfaces import Backend, RunnerBackend
+
+    T = TypeVar("T")
 
     # mypy --strict checks here that both twins of each pair (the compiled one through its stub)
     # satisfy the interface the thin layer uses.
@@ -128,6 +134,29 @@ def close_gate() -> None:
         _gate_holders -= 1
         if _gate_holders == 0:
             _set_gates(False)
+
+
+@contextlib.contextmanager
+def gated(variable: contextvars.ContextVar[T], value: T) -> Iterator[None]:
+    """Within the block, ``variable`` is ``value`` in this context and the gate is held open.
+
+    What ``trace()`` blocks and scoped skips have in common: the call path reads ``variable`` behind
+    the gate. Restored however the block ends; if it ends in another context than it began in
+    (a generator-based block resumed elsewhere), the variable is set back to its earlier value.
+    """
+    previous = variable.get()
+    open_gate()
+    try:
+        token = variable.set(value)
+        try:
+            yield
+        finally:
+            try:
+                variable.reset(token)
+            except ValueError:
+                variable.set(previous)
+    finally:
+        close_gate()
 
 
 def gate_is_open() -> bool:

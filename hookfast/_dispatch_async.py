@@ -25,8 +25,8 @@ known next step for speed (docs/performance.md).
 from __future__ import annotations
 
 import contextvars
-from collections.abc import AsyncGenerator, Coroutine, Generator
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from collections.abc import AsyncGenerator, Coroutine
+from contextlib import AbstractAsyncContextManager
 from types import CoroutineType
 
 from hookfast import _dispatch, logs
@@ -39,7 +39,6 @@ from hookfast._kinds import (
     RESULT_ASYNC_CONTEXT,
     RESULT_ASYNC_GENERATOR,
     RESULT_AWAITABLE,
-    RESULT_CONTEXT,
     RESULT_GENERATOR,
     RESULT_NONE,
     RESULT_VALUE,
@@ -93,14 +92,10 @@ def async_result_kind(result: Any) -> int:
             kind = RESULT_AWAITABLE
         elif isinstance(result, AsyncGenerator):
             kind = RESULT_ASYNC_GENERATOR
-        elif isinstance(result, Generator):
-            kind = RESULT_GENERATOR
-        elif isinstance(result, AbstractAsyncContextManager):
+        elif isinstance(result, AbstractAsyncContextManager):  # before the sync protocol: preferred
             kind = RESULT_ASYNC_CONTEXT
-        elif isinstance(result, AbstractContextManager):
-            kind = RESULT_CONTEXT
         else:
-            kind = RESULT_VALUE
+            kind = _sync.result_kind(result)  # a generator, a context manager or a value
         if len(_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
             _result_kinds.clear()
         _result_kinds[result_type] = kind

@@ -331,20 +331,9 @@ def skip_locally(
     Nests with itself (the scopes add up) and with the process-wide states (they apply on top);
     restored on exit, whatever ends the block (an exception, a cancellation).
     """
-    previous = _scope.current.get()
-    scope = previous.adding(everything, frozenset(declarations), frozenset(hooks))
-    _dispatch.open_gate()
-    try:
-        token = _scope.current.set(scope)
-        try:
-            yield
-        finally:
-            try:
-                _scope.current.reset(token)
-            except ValueError:  # exited in another context than the one it was entered in
-                _scope.current.set(previous)
-    finally:
-        _dispatch.close_gate()
+    scope = _scope.current.get().adding(everything, frozenset(declarations), frozenset(hooks))
+    with _dispatch.gated(_scope.current, scope):
+        yield
 
 
 def _recompute(declaration: SlotDeclaration) -> None:

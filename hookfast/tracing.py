@@ -46,18 +46,8 @@ def trace() -> Iterator[list[TracedCall]]:
         [<TracedCall Service.run returned method=returned hooks=[app.audit returned] 3.1 µs>]
     """
     records: list[TracedCall] = []
-    _dispatch.open_gate()
-    try:
-        token = recorders.set((*recorders.get(), records))
-        try:
-            yield records
-        finally:
-            try:
-                recorders.reset(token)
-            except ValueError:  # exited in another context than the one it was entered in
-                recorders.set(tuple(other for other in recorders.get() if other is not records))
-    finally:
-        _dispatch.close_gate()
+    with _dispatch.gated(recorders, (*recorders.get(), records)):
+        yield records
 
 
 # Shown as hookfast's own in help() and reprs; defined in the low layer that the twins import.
