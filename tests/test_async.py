@@ -707,7 +707,7 @@ class PicklableService:
 PicklableService.fetch.bind(hook(lambda self: None))
 
 
-def test_the_async_path_imported_inside_a_trace_block_is_traced(backend: str) -> None:
+def test_the_async_path_imported_inside_a_trace_block_is_traced(backend: str, tmp_path: Any) -> None:
     """The async call path is imported with the first async slot: it must see a gate opened before."""
     import os
     import subprocess
@@ -729,10 +729,14 @@ print(hookfast.BACKEND)
 """
     env = dict(os.environ)
     env.pop("HOOKFAST_REQUIRE_EXTENSION", None)
+    env.pop("HOOKFAST_NO_EXTENSIONS", None)
     if backend == "python":
         env["HOOKFAST_NO_EXTENSIONS"] = "1"
+    # the hookfast this process imported, from a neutral directory (`python -c` puts the working
+    # directory first on sys.path: from the project root it would import the source tree)
+    env["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
     completed = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False, cwd=tmp_path
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == backend
