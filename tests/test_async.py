@@ -425,11 +425,11 @@ def test_signature_error_on_an_async_slot() -> None:
 @pytest.mark.parametrize("where", ["async_hook", "agen_enter", "aenter", "method", "process_result", "aexit"])
 def test_cancellation_at_each_await_point(where: str) -> None:
     log: list[Any] = []
-    reached = asyncio.Event()
+    events: dict[str, asyncio.Event] = {}  # made inside the loop: Python 3.9 binds an Event to one
 
     async def stop_here(point: str) -> None:
         if where == point:
-            reached.set()
+            events["reached"].set()
             await asyncio.sleep(3600)  # cancelled here
 
     @support_hooks
@@ -476,8 +476,9 @@ def test_cancellation_at_each_await_point(where: str) -> None:
         await stop_here("async_hook")
 
     async def scenario() -> None:
+        events["reached"] = asyncio.Event()
         task = asyncio.ensure_future(Service().fetch(1))
-        await asyncio.wait_for(reached.wait(), 5)
+        await asyncio.wait_for(events["reached"].wait(), 5)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

@@ -91,6 +91,10 @@ def test_decorated_classes_are_collected(backend: str) -> None:
     every slot name an empty set (~1.1 KB). 2,000 classes make the smaller of those ~190 KB.
     """
     result = leak_check.measure_class_collection(backend, classes=2_000)
+    if result.failures(MAX_GROWTH):
+        # A one-off growth (an interpreter table resized, a cache filling up, seen up to ~70 KB on
+        # 3.10 and 3.13 after the rest of the suite) shows once; a leak grows again, in proportion.
+        result = leak_check.measure_class_collection(backend, classes=2_000)
     assert result.failures(MAX_GROWTH) == [], (result.memory_growth, result.refcount_deltas)
 
 
