@@ -91,11 +91,15 @@ def test_decorated_classes_are_collected(backend: str) -> None:
     every slot name an empty set (~1.1 KB). 2,000 classes make the smaller of those ~190 KB.
     """
     result = leak_check.measure_class_collection(backend, classes=2_000)
-    if result.failures(MAX_GROWTH):
-        # A one-off growth (an interpreter table resized, a cache filling up, seen up to ~70 KB on
-        # 3.10 and 3.13 after the rest of the suite) shows once; a leak grows again, in proportion.
-        result = leak_check.measure_class_collection(backend, classes=2_000)
-    assert result.failures(MAX_GROWTH) == [], (result.memory_growth, result.refcount_deltas)
+    limit = MAX_GROWTH
+    if result.failures(limit):
+        # CPython's own tables that churn with classes resize in steps: after the rest of the
+        # suite, 2,000 classes read anywhere from -75 KB to +97 KB on 3.10 and 3.13 with no leak
+        # (8,000 classes likewise). A leak grows in proportion to the classes instead: measure
+        # 8,000 and allow 24 B a class (192 KB), a quarter of the smallest regression guarded here.
+        result = leak_check.measure_class_collection(backend, classes=8_000)
+        limit = 8_000 * 24
+    assert result.failures(limit) == [], (result.memory_growth, result.refcount_deltas)
 
 
 @pytest.mark.parametrize("disabled", ["_sweep_names", "_prune_dead"])
