@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterator
 from types import ModuleType
 
+from hookfast import _codegen
+
 __all__ = [
     "BACKEND",
     "available",
@@ -167,11 +169,8 @@ def gate_is_open() -> bool:
 def _set_gates(open_: bool) -> None:
     for module in available().values():
         module.set_gate(open_)
-    # The async call path has its own gate, for both backends; imported with the first async slot,
-    # it reads gate_is_open() then.
-    set_async_gate = getattr(sys.modules.get("hookfast._dispatch_async"), "set_gate", None)
-    if set_async_gate is not None:  # else not imported yet, or being imported: it reads the gate
-        set_async_gate(open_)
+    # generated code reads one gate for both backends
+    _codegen.set_gate_holders(_gate_holders)
 
 
 def runner_backend() -> RunnerBackend:

@@ -2,22 +2,24 @@
 # cython: freethreading_compatible=False
 """The hot path, compiled: calling a slot's active hooks around its original method.
 
-The twin of ``_dispatch_py.py``: same top-level names in the same order (``scripts/check_twins.py``
-fails CI otherwise), except inside blocks fenced by ``# --- only in this twin`` comments, and the
-same behaviour; read that module for the specification. What differs is only how calls are made:
-the dispatcher is a ``cdef class`` with a vectorcall slot and the method-descriptor flag, so
-``obj.method(...)`` reaches it without a bound method object or an argument tuple, and the
-arguments are forwarded to hooks and to the original method as the caller's C array. The raw C
-it needs is in ``_dispatch_c.h``.
+The twin of ``_dispatch_py.py``: same top-level names in the same order, and the same statements in
+each function (``scripts/check_twins.py`` fails CI otherwise), except inside blocks fenced by
+``# --- only in this twin`` comments, and the same behaviour; read that module for the
+specification. What differs is only how calls are made: the dispatcher is a ``cdef class`` with a
+vectorcall slot and the method-descriptor flag, so ``obj.method(...)`` reaches it without a bound
+method object or an argument tuple, and the arguments are forwarded to hooks and to the original
+method as the caller's C array. The raw C it needs is in ``_dispatch_c.h``.
 """
 
 cimport cython
 from cpython.object cimport PyObject, PyTypeObject
 from cpython.ref cimport Py_TYPE
+from cpython.sequence cimport PySequence_Fast_ITEMS
 
-from collections.abc import Generator
-from contextlib import AbstractContextManager
-from types import FunctionType
+import contextvars
+from collections.abc import AsyncGenerator, Coroutine, Generator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from types import CoroutineType, FunctionType
 
 from hookfast import _kinds, logs
 from hookfast._scope import scoped_calls
@@ -44,17 +46,25 @@ cdef extern from "Python.h":
     PyObject* PyThreadState_GetDict()
     int PyObject_GenericSetDict(object o, object value, void* context) except -1
     void Py_XDECREF(PyObject* o)
+    ctypedef struct PyFunctionObject:
+        PyObject* func_defaults
+        PyObject* func_kwdefaults
 
 cdef extern from "_dispatch_c.h":
     int hookfast_enable_vectorcall(PyTypeObject* tp, Py_ssize_t offset) except -1
     int hookfast_send(PyObject* gen, PyObject* arg, PyObject** result)
     int hookfast_propagate() except -1
+    int hookfast_install_code(object func, object code, object closure) except -1
+    int hookfast_restores_versions()
 
 # The kinds of ``hookfast._kinds`` as C variables: compared on the call path like an enum.
 cdef int RESULT_NONE = _kinds.RESULT_NONE
 cdef int RESULT_VALUE = _kinds.RESULT_VALUE
 cdef int RESULT_GENERATOR = _kinds.RESULT_GENERATOR
 cdef int RESULT_CONTEXT = _kinds.RESULT_CONTEXT
+cdef int RESULT_AWAITABLE = _kinds.RESULT_AWAITABLE
+cdef int RESULT_ASYNC_GENERATOR = _kinds.RESULT_ASYNC_GENERATOR
+cdef int RESULT_ASYNC_CONTEXT = _kinds.RESULT_ASYNC_CONTEXT
 cdef int POSITION_MOST_DERIVED = _kinds.POSITION_MOST_DERIVED
 cdef int POSITION_DELEGATED = _kinds.POSITION_DELEGATED
 cdef int POSITION_REACHED = _kinds.POSITION_REACHED
@@ -121,6 +131,13 @@ cdef tuple _pack(PyObject* const* args, size_t nargsf, PyObject* kwnames):
     return positional, keywords
 
 
+cdef tuple _vector(tuple args, dict kwargs):
+    """``(args, kwargs)`` as the tuple whose items are the vectorcall array, and the keyword names."""
+    if not kwargs:
+        return args, None
+    return args + tuple(kwargs.values()), tuple(kwargs)
+
+
 cdef inline object _invoke_hook(HookCall hook_call, PyObject* const* args, size_t nargsf, PyObject* kwnames):
     # The hook called with the caller's argument array; ``method_name=`` appended when it asks.
     cdef PyObject* stack[STACK_ARGS]
@@ -146,7 +163,21 @@ cdef int _enable_vectorcall() except -1:
     )
 
 
+#: Whether :func:`install_code` can give a function a closure of another size (a C-only power).
+SETS_CLOSURES = True
+#: Whether functions get their CPython 3.13+ version back after a code swap (always before 3.13).
+RESTORES_VERSIONS = bool(hookfast_restores_versions())
+
+
+def install_code(function, code, closure):
+    """Make ``function`` run ``code`` with ``closure`` (a tuple of cells, or None), at once."""
+    hookfast_install_code(function, code, closure)
+
+
 # --- end of only in this twin ---
+
+#: The async calls in progress of slots reached from below in this task: (dispatcher, receiver, ...).
+_async_in_progress = contextvars.ContextVar("hookfast_async_in_progress", default=())
 
 
 def set_gate(bint open_):
@@ -157,6 +188,7 @@ def set_gate(bint open_):
 
 cdef Py_ssize_t _RESULT_KIND_CACHE_SIZE = 1024
 cdef dict _result_kinds = {}
+cdef dict _async_result_kinds = {}
 
 
 cdef int result_kind(object result) except -1:
@@ -178,6 +210,27 @@ cdef int result_kind(object result) except -1:
     return kind
 
 
+cdef int async_result_kind(object result) except -1:
+    """Classify a hook's non-``None`` return value on an async slot, once per type."""
+    cdef object result_type = type(result)
+    cdef PyObject* cached = PyDict_GetItemWithError(_async_result_kinds, result_type)
+    cdef int kind
+    if cached is not NULL:
+        return <int><object>cached
+    if isinstance(result, Coroutine):
+        kind = RESULT_AWAITABLE
+    elif isinstance(result, AsyncGenerator):
+        kind = RESULT_ASYNC_GENERATOR
+    elif isinstance(result, AbstractAsyncContextManager):  # before the sync protocol: preferred
+        kind = RESULT_ASYNC_CONTEXT
+    else:
+        kind = result_kind(result)  # a generator, a context manager or a value
+    if len(_async_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
+        _async_result_kinds.clear()
+    _async_result_kinds[result_type] = kind
+    return kind
+
+
 @cython.final
 cdef class HookCall:
     """One hook of one slot, with what calling it needs, prepared when the slot's hooks change."""
@@ -191,6 +244,9 @@ cdef class HookCall:
         self.callback = callback
         self.method_name = method_name
 
+    def __reduce__(self):
+        return (HookCall, (self.hook, self.callback, self.method_name))
+
 
 @cython.final
 cdef class GeneratorContext:
@@ -199,9 +255,9 @@ cdef class GeneratorContext:
     cdef readonly object generator
     cdef readonly object first_value
 
-    def __init__(self, generator):
+    def __init__(self, generator, first_value=None):
         self.generator = generator
-        self.first_value = None
+        self.first_value = first_value
 
     cdef int enter(self) except -1:
         cdef PyObject* value = NULL
@@ -262,6 +318,67 @@ cdef class GeneratorContext:
             generator.close()
 
 
+@cython.final
+cdef class AsyncGeneratorContext:
+    """Drives an async generator returned by a hook like ``contextlib.asynccontextmanager`` does."""
+
+    cdef readonly object generator
+    cdef public object first_value
+    cdef public bint finished
+
+    def __init__(self, generator, first_value=None, finished=False):
+        self.generator = generator
+        self.first_value = first_value
+        # A finished generator is left alone on exit: CPython's athrow() on an exhausted async
+        # generator returns instead of raising, unlike a sync generator's throw().
+        self.finished = finished
+
+    async def exit(self, exc_type, exc, traceback):
+        # A copy of contextlib._AsyncGeneratorContextManager.__aexit__ (3.12).
+        generator = self.generator
+        if exc is None:
+            try:
+                await generator.asend(None)
+            except StopAsyncIteration:
+                return False
+            try:
+                raise RuntimeError("generator didn't stop")
+            finally:
+                await generator.aclose()
+        try:
+            await generator.athrow(exc)
+        except StopAsyncIteration as stop:
+            return stop is not exc
+        except RuntimeError as error:
+            if error is exc:
+                error.__traceback__ = traceback
+                return False
+            if isinstance(exc, (StopIteration, StopAsyncIteration)) and error.__cause__ is exc:
+                exc.__traceback__ = traceback
+                return False
+            raise
+        except BaseException as error:
+            if error is not exc:
+                raise
+            error.__traceback__ = traceback
+            return False
+        try:
+            raise RuntimeError("generator didn't stop after athrow()")
+        finally:
+            await generator.aclose()
+
+
+@cython.final
+cdef class Awaited:
+    """A value an ``async def`` hook's coroutine returned, handed to the general path: the hook's
+    result, not something to await again."""
+
+    cdef readonly object value
+
+    def __init__(self, value):
+        self.value = value
+
+
 cdef bint _exit_context(object context, object exc) except -1:
     if type(context) is GeneratorContext:
         if exc is None:
@@ -273,6 +390,20 @@ cdef bint _exit_context(object context, object exc) except -1:
     if exc is None:
         return bool(exit_method(context, None, None, None))
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
+
+
+async def _exit_context_async(context, bint is_async, exc):
+    if not is_async:
+        return _exit_context(context, exc)
+    if type(context) is AsyncGeneratorContext:
+        if (<AsyncGeneratorContext>context).finished:  # as a finished sync generator: nothing runs
+            return False
+        if exc is None:
+            return await context.exit(None, None, None)
+        return await context.exit(type(exc), exc, exc.__traceback__)
+    if exc is None:
+        return bool(await type(context).__aexit__(context, None, None, None))
+    return bool(await type(context).__aexit__(context, type(exc), exc, exc.__traceback__))
 
 
 cdef _fix_exception_context(object new_exc, object old_exc, object frame_exc):
@@ -287,16 +418,27 @@ cdef _fix_exception_context(object new_exc, object old_exc, object frame_exc):
     new_exc.__context__ = old_exc
 
 
-cdef bint unwind(list contexts, object exc, object tracer) except -1:
+cdef _reraise(object exc):
+    """Raise ``exc`` keeping the ``__context__`` the exits gave it (raising would replace it)."""
+    fixed_context = exc.__context__
+    try:
+        raise exc
+    except BaseException:
+        exc.__context__ = fixed_context
+        raise
+
+
+cdef bint unwind(list contexts, object exc, object tracer, bint pending_raise=False) except -1:
     """Exit the entered contexts in reverse order with ``contextlib.ExitStack``'s rules.
 
     Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
-    an exit raised last; returns False if ``exc`` must be re-raised by the caller.
+    an exit raised last; returns False if ``exc`` must be re-raised by the caller. With
+    ``pending_raise``, ``exc`` was raised by an exit before these (on the way out of a call that
+    succeeded): it is raised at the end unless one of these exits suppresses it.
     """
-    cdef object frame_exc = exc
-    cdef bint received = exc is not None
+    cdef object frame_exc = None if pending_raise else exc
+    cdef bint received = exc is not None and not pending_raise
     cdef bint suppressed = False
-    cdef bint pending_raise = False
     cdef bint exit_suppresses
     cdef tuple entry
     cdef Py_ssize_t index
@@ -318,12 +460,37 @@ cdef bint unwind(list contexts, object exc, object tracer) except -1:
             pending_raise = False
             exc = None
     if pending_raise:
-        fixed_context = exc.__context__
+        _reraise(exc)
+    return received and suppressed
+
+
+async def unwind_async(list contexts, exc, tracer, bint pending_raise=False):
+    """:func:`unwind` for an async slot: ``contextlib.AsyncExitStack``'s rules."""
+    frame_exc = None if pending_raise else exc
+    cdef bint received = exc is not None and not pending_raise
+    cdef bint suppressed = False
+    cdef bint exit_suppresses
+    cdef tuple entry
+    cdef Py_ssize_t index
+    for index in range(len(contexts) - 1, -1, -1):
+        entry = <tuple>contexts[index]  # (hook_call, context, is_async)
         try:
-            raise exc
-        except BaseException:
-            exc.__context__ = fixed_context
-            raise
+            exit_suppresses = await _exit_context_async(entry[1], entry[2], exc)
+        except BaseException as new_exc:
+            if tracer is not None:
+                tracer.exit_raised(entry[0], new_exc)
+            _fix_exception_context(new_exc, exc, frame_exc)
+            pending_raise = True
+            exc = new_exc
+            continue
+        if tracer is not None:
+            tracer.exited(entry[0], exit_suppresses and exc is not None)
+        if exit_suppresses:
+            suppressed = True
+            pending_raise = False
+            exc = None
+    if pending_raise:
+        _reraise(exc)
     return received and suppressed
 
 
@@ -361,6 +528,14 @@ cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
         raise signature_error from signature_error.__cause__
 
 
+# --- only in this twin: the async path has its arguments as (args, kwargs) ---
+cdef object _call_hook_packed(Dispatcher dispatcher, HookCall hook_call, tuple args, dict kwargs):
+    vector, kwnames = _vector(args, kwargs)
+    return _call_hook(dispatcher, hook_call, PySequence_Fast_ITEMS(vector), len(args),
+                      <PyObject*>kwnames if kwnames is not None else NULL)
+# --- end of only in this twin ---
+
+
 cdef object _process_result(HookCall hook_call, object context, object result, object tracer, int indent):
     if type(context) is GeneratorContext:
         if tracer is not None:
@@ -388,22 +563,64 @@ cdef object _process_result(HookCall hook_call, object context, object result, o
     return new_result
 
 
+async def _process_result_async(HookCall hook_call, context, result, tracer, int indent):
+    """``process_result`` of an entered async context: an async generator, or an async context
+    manager that has the method (sync or ``async def``)."""
+    if tracer is not None:
+        tracer.processing_result(indent, hook_call)
+    try:
+        if type(context) is AsyncGeneratorContext:
+            try:
+                new_result = await context.generator.asend(result)
+            except StopAsyncIteration:
+                (<AsyncGeneratorContext>context).finished = True
+                new_result = context.first_value  # `yield value` alone: the value yielded on entry
+        else:
+            new_result = context.process_result(result)
+            if isinstance(new_result, Coroutine):  # an async def process_result
+                new_result = await new_result
+    except Exception:
+        logs.log_process_result_error(hook_call.hook)
+        raise
+    if tracer is not None:
+        tracer.result_processed(indent, hook_call, result, new_result)
+    if new_result is None:
+        return result
+    return new_result
+
+
+cdef object _enter(object value, int kind):
+    """Enter a hook's generator or context manager; returns the context to exit later."""
+    if kind == RESULT_GENERATOR:
+        context = GeneratorContext(value)
+        (<GeneratorContext>context).enter()
+        return context
+    context_type = type(value)
+    enter = _class_attribute(context_type, _ENTER)
+    if enter is None or _class_attribute(context_type, _EXIT) is None:
+        raise TypeError(f"'{context_type.__qualname__}' object does not support the context manager protocol")
+    enter(value)
+    return value
+
+
 cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start, object first_value,
-                            object tracer, PyObject* const* args, size_t nargsf, PyObject* kwnames):
+                            object tracer, PyObject* const* args, size_t nargsf, PyObject* kwnames,
+                            list entered=None):
     """Run one slot call: hooks in order, the original method, result chaining, unwinding.
 
-    The hooks before ``start`` already ran and returned None; hook ``start`` returned
-    ``first_value`` (or is still to be called if that is None).
+    The hooks before ``start`` already ran and returned None, or were entered: ``entered`` holds
+    their contexts; hook ``start`` returned ``first_value`` (or is still to be called if that is
+    None).
     """
     cdef Py_ssize_t count = len(calls)
     cdef Py_ssize_t number
-    cdef list contexts = None
+    cdef list contexts = entered
     cdef HookCall hook_call
     cdef HookCall replaced_by = None
     cdef object replacement = None
     cdef object value, context, result
     cdef int kind
-    cdef int indent = 0
+    cdef int indent = 0 if contexts is None else 2 * len(contexts)
     if tracer is not None:
         tracer.started(dispatcher.slot, count)
     try:
@@ -426,17 +643,7 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
                 replaced_by = hook_call
                 replacement = value
                 continue
-            if kind == RESULT_GENERATOR:
-                context = GeneratorContext(value)
-                (<GeneratorContext>context).enter()
-            else:
-                context = value
-                enter = _class_attribute(type(value), _ENTER)
-                if enter is None or _class_attribute(type(value), _EXIT) is None:
-                    raise TypeError(
-                        f"'{type(value).__qualname__}' object does not support the context manager protocol"
-                    )
-                enter(value)
+            context = _enter(value, kind)
             if contexts is None:
                 contexts = []
             contexts.append((hook_call, context))
@@ -464,6 +671,117 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
         return None  # a context suppressed the exception, as a `with` block would
     if contexts is not None:
         unwind(contexts, None, tracer)
+    return result
+
+
+async def _enter_async(value, int kind):
+    """Enter a hook's async generator or (async) context manager on an async slot."""
+    if kind == RESULT_ASYNC_GENERATOR:
+        context = AsyncGeneratorContext(value)
+        try:
+            (<AsyncGeneratorContext>context).first_value = await value.asend(None)
+        except StopAsyncIteration:
+            (<AsyncGeneratorContext>context).finished = True
+        return context
+    if kind == RESULT_GENERATOR:
+        return _enter(value, kind)
+    cdef bint is_async = kind == RESULT_ASYNC_CONTEXT
+    context_type = type(value)
+    enter_name, exit_name = ("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__")
+    enter = getattr(context_type, enter_name, None)
+    if enter is None or getattr(context_type, exit_name, None) is None:
+        raise TypeError(
+            f"'{context_type.__qualname__}' object does not support the "
+            f"{'asynchronous ' if is_async else ''}context manager protocol"
+        )
+    if is_async:
+        await enter(value)
+    else:
+        enter(value)
+    return value
+
+
+async def call_with_hooks_async(Dispatcher dispatcher, tuple calls, Py_ssize_t start, first_value, tracer,
+                                tuple args, dict kwargs, list entered=None):
+    """Run one async slot call: hooks in order, the awaited method, result chaining, unwinding."""
+    cdef Py_ssize_t count = len(calls)
+    cdef Py_ssize_t number
+    cdef list contexts = entered
+    cdef HookCall hook_call
+    cdef HookCall replaced_by = None
+    cdef object replacement = None
+    cdef int kind
+    cdef int indent = 0 if contexts is None else 2 * len(contexts)
+    if tracer is not None:
+        tracer.started(dispatcher.slot, count)
+    try:
+        for number in range(start, count):
+            hook_call = <HookCall>calls[number]
+            if tracer is not None:
+                tracer.calling_hook(hook_call, indent, number + 1, count)
+            if number == start and first_value is not None:
+                value = first_value
+            else:
+                value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+            kind = RESULT_NONE
+            if value is not None:
+                if type(value) is Awaited:
+                    value = (<Awaited>value).value
+                    kind = async_result_kind(value)
+                    if kind == RESULT_AWAITABLE:
+                        kind = RESULT_VALUE  # a coroutine returned by a coroutine is a result
+                else:
+                    kind = async_result_kind(value)
+                    if kind == RESULT_AWAITABLE:
+                        try:
+                            value = await value
+                        except Exception:
+                            logs.log_hook_error(hook_call.hook)
+                            raise
+                        if value is not None:
+                            kind = async_result_kind(value)
+                            if kind == RESULT_AWAITABLE:
+                                kind = RESULT_VALUE
+            if value is None:
+                if tracer is not None:
+                    tracer.hook_returned(indent, RESULT_NONE)
+                continue
+            if tracer is not None:
+                tracer.hook_returned(indent, kind)
+            if kind == RESULT_VALUE:
+                replaced_by = hook_call
+                replacement = value
+                continue
+            context = await _enter_async(value, kind)
+            if contexts is None:
+                contexts = []
+            contexts.append((hook_call, context, kind == RESULT_ASYNC_CONTEXT or kind == RESULT_ASYNC_GENERATOR))
+            indent += 2
+        if tracer is not None:
+            tracer.calling_original(dispatcher.slot, indent)
+        result = await dispatcher.function(*args, **kwargs)
+        if tracer is not None:
+            tracer.original_returned(indent, result)
+        if replaced_by is not None:
+            if tracer is not None:
+                tracer.result_replaced(result, replaced_by)
+            result = replacement
+        if contexts is not None:
+            indent = 0
+            for hook_call, context, is_async in contexts:
+                if not is_async:  # a sync context: no coroutine to make
+                    result = _process_result(hook_call, context, result, tracer, indent)
+                elif type(context) is AsyncGeneratorContext or hasattr(context, "process_result"):
+                    result = await _process_result_async(hook_call, context, result, tracer, indent)
+                indent += 2
+    except BaseException as exc:
+        if tracer is not None:
+            tracer.raised(exc)
+        if contexts is None or not await unwind_async(contexts, exc, tracer):
+            raise
+        return None  # a context suppressed the exception, as an `async with` block would
+    if contexts is not None:
+        await unwind_async(contexts, None, tracer)
     return result
 
 
@@ -500,11 +818,14 @@ cdef object _dispatcher_of(object found):
     return resolved
 
 
-cdef int _position(Dispatcher dispatcher, object receiver) except -1:
-    """Apply the registry's super() rule to a call of a slot in a hierarchy (see ``_kinds``)."""
+cdef int _position(Dispatcher dispatcher, object receiver, object stack) except -1:
+    """Apply the registry's super() rule to a call of a slot in a hierarchy (see ``_kinds``).
+
+    ``stack`` is this thread's (or, for an async call, this task's) calls in progress of slots
+    reached from below, as ``[dispatcher, receiver, ...]``, or None to read this thread's.
+    """
     cdef PyTypeObject* owner
     cdef PyObject* found
-    cdef list stack
     cdef Py_ssize_t index
     if dispatcher.receives_class:
         if not PyType_Check(receiver):
@@ -522,11 +843,25 @@ cdef int _position(Dispatcher dispatcher, object receiver) except -1:
         resolved = _dispatcher_of(<object>found)
         if resolved is not None and dispatcher in (<Dispatcher>resolved).parents:
             return POSITION_DELEGATED
-        stack = _in_progress()
+        if stack is None:
+            stack = _in_progress()
         for index in range(len(stack) - 2, -1, -2):
             if stack[index + 1] is receiver and dispatcher in (<Dispatcher>stack[index]).parents:
                 return POSITION_DELEGATED
     return POSITION_REACHED
+
+
+cdef inline int _sync_defaults(Dispatcher dispatcher) except -1:
+    """Give the method body the slot function's current defaults (users may assign them)."""
+    source = dispatcher.source_function
+    function = dispatcher.function
+    if source is None:
+        return 0
+    if (<PyFunctionObject*>function).func_defaults != (<PyFunctionObject*>source).func_defaults:
+        function.__defaults__ = source.__defaults__
+    if (<PyFunctionObject*>function).func_kwdefaults != (<PyFunctionObject*>source).func_kwdefaults:
+        function.__kwdefaults__ = source.__kwdefaults__
+    return 0
 
 
 cdef object _call_reached(Dispatcher dispatcher, tuple calls,
@@ -551,6 +886,23 @@ cdef object _call_reached(Dispatcher dispatcher, tuple calls,
         del stack[len(stack) - 2:]
 
 
+async def _call_reached_async(Dispatcher dispatcher, tuple calls, tuple args, dict kwargs):
+    """A hooked call of an async slot reached from below, recorded in this task if it has parents."""
+    tracer = None
+    if _gate():
+        calls = scoped_calls(dispatcher, calls)
+        if not calls:
+            return await dispatcher.function(*args, **kwargs)
+        tracer = tracer_for_call()
+    if not dispatcher.parents:
+        return await call_with_hooks_async(dispatcher, calls, 0, None, tracer, args, kwargs)
+    token = _async_in_progress.set((*_async_in_progress.get(), dispatcher, args[0]))
+    try:
+        return await call_with_hooks_async(dispatcher, calls, 0, None, tracer, args, kwargs)
+    finally:
+        _async_in_progress.reset(token)
+
+
 cdef object _call_gated(Dispatcher dispatcher, tuple calls,
                         PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """A call while the gate is open: this thread's or task's scoped skips and tracing apply."""
@@ -563,16 +915,17 @@ cdef object _call_gated(Dispatcher dispatcher, tuple calls,
 
 cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
                                    PyObject* kwnames):
-    """The slot call through a ``Dispatcher``: the type's vectorcall, so ``obj.method(*a, **kw)``
-    lands here with obj in args[0]."""
+    """The general path of a slot call through a ``Dispatcher``: the type's vectorcall, so
+    ``obj.method(*a, **kw)`` lands here with obj in args[0]."""
     cdef Dispatcher dispatcher = <Dispatcher><object>callable
+    _sync_defaults(dispatcher)
     cdef object function = dispatcher.function
     cdef tuple calls = dispatcher.calls
     cdef int position
     if len(calls) == 0:
         return PyObject_Vectorcall(function, args, nargsf, kwnames)
     if dispatcher.in_hierarchy and PyVectorcall_NARGS(nargsf) > 0:
-        position = _position(dispatcher, <object>args[0])
+        position = _position(dispatcher, <object>args[0], None)
         if position == POSITION_DELEGATED:
             if _gate():
                 logs.trace_super_call(dispatcher.slot)
@@ -596,13 +949,60 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
     return PyObject_Vectorcall(function, args, nargsf, kwnames)
 
 
+async def dispatch_async(Dispatcher dispatcher, tuple args, dict kwargs):
+    """The general path of an async slot call: what its coroutine runs when the hooks run."""
+    _sync_defaults(dispatcher)
+    function = dispatcher.function
+    cdef tuple calls = dispatcher.calls
+    cdef int position
+    cdef HookCall hook_call
+    if not calls:
+        return await function(*args, **kwargs)
+    if dispatcher.in_hierarchy and args:
+        position = _position(dispatcher, args[0], _async_in_progress.get())
+        if position == POSITION_DELEGATED:
+            if _gate():
+                logs.trace_super_call(dispatcher.slot)
+            return await function(*args, **kwargs)
+        if position == POSITION_REACHED:
+            return await _call_reached_async(dispatcher, calls, args, kwargs)
+    if _gate():
+        calls = scoped_calls(dispatcher, calls)
+        if not calls:
+            return await function(*args, **kwargs)
+        return await call_with_hooks_async(dispatcher, calls, 0, None, tracer_for_call(), args, kwargs)
+    # The common case, lean: hooks that return None, or coroutines that do. The first hook
+    # returning something else hands over to the general path.
+    cdef Py_ssize_t count = len(calls)
+    cdef Py_ssize_t index = 0
+    value = None
+    while index < count:
+        hook_call = <HookCall>calls[index]
+        value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+        if value is not None:
+            if type(value) is not CoroutineType:
+                break
+            try:  # an async def hook: awaited here, so that None keeps the loop lean
+                value = await value
+            except Exception:
+                logs.log_hook_error(hook_call.hook)
+                raise
+            if value is not None:
+                value = Awaited(value)
+                break
+        index += 1
+    if index < count:
+        return await call_with_hooks_async(dispatcher, calls, index, value, None, args, kwargs)
+    return await function(*args, **kwargs)
+
+
 @cython.final
 cdef class Dispatcher:
-    """Call machinery of one slot declaration, and the object installed in the class while hooks can run.
+    """Call machinery of one slot declaration, and the object the class holds on the dispatcher path.
 
     It stands in for the slot's function there, so it behaves like one: it shares the function's
-    attribute dict, passes ``isinstance(..., FunctionType)``, pickles by its qualified name,
-    copies as itself and takes weak references.
+    attribute dict, passes ``isinstance(..., FunctionType)``, reads and assigns the function's
+    defaults, pickles by its qualified name, copies as itself and takes weak references.
     """
 
     cdef vectorcallfunc _vectorcall
@@ -610,6 +1010,7 @@ cdef class Dispatcher:
     cdef object __weakref__
     cdef readonly object slot
     cdef readonly object function
+    cdef readonly object source_function
     cdef readonly str name
     cdef readonly bint receives_class
     cdef public tuple calls
@@ -628,8 +1029,10 @@ cdef class Dispatcher:
 
     def __init__(self, slot):
         self.slot = slot
-        # the method body: a private copy of the slot's function, never its trampoline
+        # the method body: a private copy of the slot's function, never its generated code
         self.function = slot.body
+        # the slot's function whose defaults the body follows (None: the body is not a copy)
+        self.source_function = slot.function if slot.body is not slot.function else None
         self.name = slot.name
         # a classmethod slot: the first argument is a class (the super() rule needs to know)
         self.receives_class = slot.kind == _kinds.SLOT_CLASSMETHOD
@@ -651,11 +1054,11 @@ cdef class Dispatcher:
 
     @property
     def callable(self):
-        """What the class holds (wrapped like the original) and the slot's trampoline calls."""
+        """The general path of a call with the caller's arguments (the dispatcher itself)."""
         return self
 
     # --- only in this twin: function-like, for code that receives `Cls.method` (inspect, pickle,
-    # copy, decorators); the pure-Python twin's callable is a real function ---
+    # copy, decorators); the pure-Python twin's class keeps the function itself ---
 
     def __get__(self, instance, owner):
         if instance is None:
@@ -698,8 +1101,24 @@ cdef class Dispatcher:
     def __doc__(self, value):
         self.slot.function.__doc__ = value
 
+    @property
+    def __defaults__(self):
+        return self.slot.function.__defaults__
+
+    @__defaults__.setter
+    def __defaults__(self, value):
+        self.slot.function.__defaults__ = value
+
+    @property
+    def __kwdefaults__(self):
+        return self.slot.function.__kwdefaults__
+
+    @__kwdefaults__.setter
+    def __kwdefaults__(self, value):
+        self.slot.function.__kwdefaults__ = value
+
     def __getattr__(self, name):
-        # what the function has outside its dict: __code__, __defaults__, __annotations__, ...
+        # what the function has outside its dict: __code__, __globals__, __annotations__, ...
         return getattr(self.slot.function, name)
 
     def __reduce__(self):
@@ -716,6 +1135,164 @@ cdef class Dispatcher:
         return f"<hookfast slot dispatcher {self.slot.function.__qualname__!r}>"
 
     # --- end of only in this twin ---
+
+
+# --- what generated code calls (``hookfast._codegen``): the general path, entered mid-call ---
+
+
+@cython.final
+cdef class _Stopped:
+    """What :func:`send` returns when the generator returned instead of yielding."""
+
+    def __reduce__(self):
+        return "STOPPED"
+
+    def __repr__(self):
+        return "STOPPED"
+
+
+STOPPED = _Stopped()
+cdef object _STOPPED = STOPPED
+
+
+def send(generator, value):
+    """``generator.send(value)``, or :data:`STOPPED` if it returned (no exception to catch)."""
+    cdef PyObject* result = NULL
+    cdef int status = hookfast_send(<PyObject*>generator, <PyObject*>value, &result)
+    if status < 0:
+        hookfast_propagate()
+    if status == 0:
+        _decref(result)
+        return _STOPPED
+    return _steal(result)
+
+
+def generator_exit(generator):
+    """Leave a generator hook after a call that raised nothing (:meth:`GeneratorContext.exit`)."""
+    GeneratorContext(generator).exit(None, None, None)
+
+
+async def agenerator_exit(generator):
+    """Leave an async generator hook after a call that raised nothing."""
+    await AsyncGeneratorContext(generator).exit(None, None, None)
+
+
+def hook_error(Dispatcher dispatcher, HookCall hook_call, exc, tuple args, dict kwargs):
+    """A hook raised ``exc``: the SignatureError to raise instead, or None after logging ``exc``."""
+    vector, kwnames = _vector(args, kwargs)
+    return _hook_error(dispatcher, hook_call, exc, PySequence_Fast_ITEMS(vector), len(args),
+                       <PyObject*>kwnames if kwnames is not None else NULL)
+
+
+def hook_failed(HookCall hook_call):
+    """An ``async def`` hook's coroutine raised: log it as the hook's error."""
+    logs.log_hook_error(hook_call.hook)
+
+
+def process_error(HookCall hook_call):
+    """A hook's ``process_result`` raised: log it."""
+    logs.log_process_result_error(hook_call.hook)
+
+
+def position(Dispatcher dispatcher, receiver):
+    """Whether a call of a slot in a hierarchy needs the ``super()`` rule (the general path)."""
+    return _position(dispatcher, receiver, ()) != POSITION_MOST_DERIVED
+
+
+def continue_call(Dispatcher dispatcher, tuple calls, Py_ssize_t start, first_value, tuple args, dict kwargs,
+                  list entered):
+    """Carry on with :func:`call_with_hooks` from hook ``start``, the contexts ``entered`` entered."""
+    vector, kwnames = _vector(args, kwargs)
+    return call_with_hooks(dispatcher, calls, start, first_value, None, PySequence_Fast_ITEMS(vector), len(args),
+                           <PyObject*>kwnames if kwnames is not None else NULL, entered)
+
+
+async def continue_async(Dispatcher dispatcher, tuple calls, Py_ssize_t start, first_value, tuple args,
+                         dict kwargs, list entered):
+    """Carry on with :func:`call_with_hooks_async` from hook ``start``."""
+    return await call_with_hooks_async(dispatcher, calls, start, first_value, None, args, kwargs, entered)
+
+
+def entered_contexts(tuple calls, *states):
+    """The contexts generated code entered, as the general path keeps them.
+
+    Each state is ``(hook index, value or None if not entered, first value, finished, is async)``.
+    """
+    contexts = []
+    for index, value, first_value, _finished, _is_async in states:
+        if value is None:
+            continue
+        if isinstance(value, Generator):
+            contexts.append((calls[index], GeneratorContext(value, first_value)))
+        else:
+            contexts.append((calls[index], value))
+    return contexts
+
+
+def entered_contexts_async(tuple calls, *states):
+    """:func:`entered_contexts` for an async slot: ``(hook call, context, is async)`` each."""
+    contexts = []
+    for index, value, first_value, finished, is_async in states:
+        if value is None:
+            continue
+        if isinstance(value, Generator):
+            contexts.append((calls[index], GeneratorContext(value, first_value), False))
+        elif isinstance(value, AsyncGenerator):
+            contexts.append((calls[index], AsyncGeneratorContext(value, first_value, finished), True))
+        else:
+            contexts.append((calls[index], value, is_async))
+    return contexts
+
+
+def unwind_entered(exc, list entered):
+    """Exit what generated code entered after ``exc``; True if a context suppressed it."""
+    return entered is not None and unwind(entered, exc, None)
+
+
+async def unwind_entered_async(exc, list entered):
+    """:func:`unwind_entered` for an async slot."""
+    return entered is not None and await unwind_async(entered, exc, None)
+
+
+def exits_failed(exc, result, list remaining):
+    """An exit raised ``exc`` after a call that succeeded: exit the ``remaining`` contexts with it.
+
+    Returns ``result`` if one of them suppresses it, as :func:`unwind` does for a call.
+    """
+    _fix_exception_context(exc, None, None)
+    unwind(remaining or [], exc, None, True)
+    return result
+
+
+async def exits_failed_async(exc, result, list remaining):
+    """:func:`exits_failed` for an async slot."""
+    _fix_exception_context(exc, None, None)
+    await unwind_async(remaining or [], exc, None, True)
+    return result
+
+
+def generated_code_helpers():
+    """What generated code calls, by the names its markers use (see ``hookfast._codegen``)."""
+    return {
+        "HOOK_ERROR": hook_error,
+        "HOOK_FAILED": hook_failed,
+        "CONTINUE": continue_call,
+        "ENTERED": entered_contexts,
+        "UNWIND": unwind_entered,
+        "EXITS_FAILED": exits_failed,
+        "SEND": send,
+        "STOPPED": STOPPED,
+        "GENERATOR_EXIT": generator_exit,
+        "PROCESS_ERROR": process_error,
+        "POSITION": position,
+        "ASYNC_SLOW": dispatch_async,
+        "ACONTINUE": continue_async,
+        "AENTERED": entered_contexts_async,
+        "AUNWIND": unwind_entered_async,
+        "AEXITS_FAILED": exits_failed_async,
+        "AGENERATOR_EXIT": agenerator_exit,
+        "AWAITED": Awaited,
+    }
 
 
 _enable_vectorcall()

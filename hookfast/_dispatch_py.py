@@ -1,31 +1,43 @@
 """The hot path in pure Python: calling a slot's active hooks around its original method.
 
-This module is the readable specification of a slot call; ``_dispatch_c.pyx`` is its compiled twin.
-The two keep the same top-level names in the same order (``scripts/check_twins.py`` fails CI
-otherwise), except inside blocks fenced by ``# --- only in this twin`` comments. Everything that
-is not on the call path (registration, states, ordering, wrapping for the class, the ``super()``
-rule's inputs, error messages) lives in the thin layer, once; see ``docs/architecture.md``.
+This module is the readable specification of a slot call, sync and async; ``_dispatch_c.pyx`` is
+its compiled twin. The two keep the same top-level names in the same order, and the same
+statements in each function (``scripts/check_twins.py`` fails CI otherwise), except inside blocks
+fenced by ``# --- only in this twin`` comments. Everything that is not on the call path
+(registration, states, ordering, wrapping for the class, the ``super()`` rule's inputs, the
+generated code, error messages) lives in the thin layer, once; see ``docs/architecture.md``.
+
+Most calls do not come here: while every active hook binds the slot's arguments the same way by
+position or keyword, the slot function runs code generated for its hooks (``hookfast._codegen``),
+which hands over to :func:`call_with_hooks` / :func:`call_with_hooks_async` only for what it does
+not handle inline (a hook returning a value, a gate that is open, an exception). The helpers at
+the end of this module are what that code calls.
 
 Interface (``hookfast._interfaces.Backend``):
 
 - ``HookCall(hook, callback, method_name)``: one active hook of one slot, ready to call.
 - ``Dispatcher(slot)``: the call machinery of one slot declaration. ``dispatcher.calls`` is the
   tuple of ``HookCall`` the next call runs (the registry replaces it whenever it changes);
-  ``dispatcher.callable`` is what the class holds (wrapped by the registry like the original) and
-  what the slot function's trampoline calls.
+  ``dispatcher.callable`` is the general path of a call with the caller's arguments.
+- ``dispatch_async(dispatcher, args, kwargs)``: the general path of an async slot call.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
-from collections.abc import Generator
-from contextlib import AbstractContextManager, suppress
+from collections.abc import AsyncGenerator, Coroutine, Generator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, suppress
+from types import CoroutineType
 
 from hookfast import logs
 from hookfast._kinds import (
     POSITION_DELEGATED,
     POSITION_MOST_DERIVED,
     POSITION_REACHED,
+    RESULT_ASYNC_CONTEXT,
+    RESULT_ASYNC_GENERATOR,
+    RESULT_AWAITABLE,
     RESULT_CONTEXT,
     RESULT_GENERATOR,
     RESULT_NONE,
@@ -42,7 +54,16 @@ if TYPE_CHECKING:
 
     from hookfast._tracer import CallTracer
 
-__all__ = ["BACKEND", "Dispatcher", "HookCall", "set_gate"]
+__all__ = [
+    "BACKEND",
+    "SETS_CLOSURES",
+    "Dispatcher",
+    "HookCall",
+    "dispatch_async",
+    "generated_code_helpers",
+    "install_code",
+    "set_gate",
+]
 
 BACKEND = "python"
 
@@ -72,7 +93,21 @@ def _always() -> bool:
     return True
 
 
+#: Whether :func:`install_code` can give a function a closure of another size (a C-only power).
+SETS_CLOSURES = False
+
+
+def install_code(function: Any, code: Any, closure: tuple[Any, ...] | None) -> None:
+    """Make ``function`` run ``code``; its closure cannot change here (``closure`` is its own)."""
+    function.__code__ = code
+
+
 # --- end of only in this twin ---
+
+#: The async calls in progress of slots reached from below in this task: (dispatcher, receiver, ...).
+_async_in_progress: contextvars.ContextVar[tuple[Any, ...]] = contextvars.ContextVar(
+    "hookfast_async_in_progress", default=()
+)
 
 
 def set_gate(open_: bool) -> None:
@@ -83,6 +118,7 @@ def set_gate(open_: bool) -> None:
 
 _RESULT_KIND_CACHE_SIZE = 1024
 _result_kinds: dict[type, int] = {}
+_async_result_kinds: dict[type, int] = {}
 
 
 def result_kind(result: Any) -> int:
@@ -104,6 +140,25 @@ def result_kind(result: Any) -> int:
     return kind
 
 
+def async_result_kind(result: Any) -> int:
+    """Classify a hook's non-``None`` return value on an async slot, once per type."""
+    result_type = type(result)
+    kind = _async_result_kinds.get(result_type)
+    if kind is None:
+        if isinstance(result, Coroutine):
+            kind = RESULT_AWAITABLE
+        elif isinstance(result, AsyncGenerator):
+            kind = RESULT_ASYNC_GENERATOR
+        elif isinstance(result, AbstractAsyncContextManager):  # before the sync protocol: preferred
+            kind = RESULT_ASYNC_CONTEXT
+        else:
+            kind = result_kind(result)  # a generator, a context manager or a value
+        if len(_async_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
+            _async_result_kinds.clear()
+        _async_result_kinds[result_type] = kind
+    return kind
+
+
 class HookCall:
     """One hook of one slot, with what calling it needs, prepared when the slot's hooks change."""
 
@@ -115,6 +170,9 @@ class HookCall:
         #: the slot's name if the callback declares a ``method_name`` parameter, else None
         self.method_name = method_name
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (HookCall, (self.hook, self.callback, self.method_name))
+
 
 class GeneratorContext:
     """Drives a generator returned by a hook like ``contextlib.contextmanager`` does.
@@ -125,9 +183,10 @@ class GeneratorContext:
 
     __slots__ = ("first_value", "generator")
 
-    def __init__(self, generator: Generator[Any, Any, Any]) -> None:
+    def __init__(self, generator: Generator[Any, Any, Any], first_value: Any = None) -> None:
         self.generator = generator
-        self.first_value: Any = None
+        #: what the generator yielded on entry (generated code enters it itself and passes it)
+        self.first_value: Any = first_value
 
     def enter(self) -> None:
         try:
@@ -177,6 +236,69 @@ class GeneratorContext:
             generator.close()
 
 
+class AsyncGeneratorContext:
+    """Drives an async generator returned by a hook like ``contextlib.asynccontextmanager`` does.
+
+    The protocol of :class:`GeneratorContext`: the code before the first ``yield`` runs on entry,
+    ``process_result`` sends the method's result into that ``yield``, exit finishes the generator or
+    throws the pending exception in. Entering and ``process_result`` are inline in
+    :func:`call_with_hooks_async` and :func:`_process_result_async`.
+    """
+
+    __slots__ = ("finished", "first_value", "generator")
+
+    def __init__(self, generator: AsyncGenerator[Any, Any], first_value: Any = None, finished: bool = False) -> None:
+        self.generator = generator
+        self.first_value: Any = first_value
+        # A finished generator is left alone on exit: CPython's athrow() on an exhausted async
+        # generator returns instead of raising, unlike a sync generator's throw().
+        self.finished = finished
+
+    async def exit(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> bool:
+        # A copy of contextlib._AsyncGeneratorContextManager.__aexit__ (3.12).
+        generator = self.generator
+        if exc is None:
+            try:
+                await generator.asend(None)
+            except StopAsyncIteration:
+                return False
+            try:
+                raise RuntimeError("generator didn't stop")
+            finally:
+                await generator.aclose()
+        try:
+            await generator.athrow(exc)
+        except StopAsyncIteration as stop:
+            return stop is not exc
+        except RuntimeError as error:
+            if error is exc:
+                error.__traceback__ = traceback
+                return False
+            if isinstance(exc, (StopIteration, StopAsyncIteration)) and error.__cause__ is exc:
+                exc.__traceback__ = traceback
+                return False
+            raise
+        except BaseException as error:
+            if error is not exc:
+                raise
+            error.__traceback__ = traceback
+            return False
+        try:
+            raise RuntimeError("generator didn't stop after athrow()")
+        finally:
+            await generator.aclose()
+
+
+class Awaited:
+    """A value an ``async def`` hook's coroutine returned, handed to the general path: the hook's
+    result, not something to await again."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def _exit_context(context: Any, exc: BaseException | None) -> bool:
     if type(context) is GeneratorContext:
         if exc is None:
@@ -186,6 +308,20 @@ def _exit_context(context: Any, exc: BaseException | None) -> bool:
     if exc is None:
         return bool(exit_method(context, None, None, None))
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
+
+
+async def _exit_context_async(context: Any, is_async: bool, exc: BaseException | None) -> bool:
+    if not is_async:
+        return _exit_context(context, exc)
+    if type(context) is AsyncGeneratorContext:
+        if context.finished:  # as a finished sync generator: nothing runs, nothing suppressed
+            return False
+        if exc is None:
+            return await context.exit(None, None, None)
+        return await context.exit(type(exc), exc, exc.__traceback__)
+    if exc is None:
+        return bool(await type(context).__aexit__(context, None, None, None))
+    return bool(await type(context).__aexit__(context, type(exc), exc, exc.__traceback__))
 
 
 def _fix_exception_context(new_exc: BaseException, old_exc: BaseException | None, frame_exc: Any) -> None:
@@ -200,18 +336,34 @@ def _fix_exception_context(new_exc: BaseException, old_exc: BaseException | None
     new_exc.__context__ = old_exc
 
 
-def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None, tracer: CallTracer | None) -> bool:
+def _reraise(exc: BaseException) -> None:
+    """Raise ``exc`` keeping the ``__context__`` the exits gave it (raising would replace it)."""
+    fixed_context = exc.__context__
+    try:
+        raise exc
+    except BaseException:
+        exc.__context__ = fixed_context
+        raise
+
+
+def unwind(
+    contexts: list[tuple[Any, Any]],
+    exc: BaseException | None,
+    tracer: CallTracer | None,
+    pending_raise: bool = False,
+) -> bool:
     """Exit the entered contexts in reverse order with ``contextlib.ExitStack``'s rules.
 
     Returns True if ``exc`` (not None) was suppressed by one of them; raises whatever exception
-    an exit raised last; returns False if ``exc`` must be re-raised by the caller.
+    an exit raised last; returns False if ``exc`` must be re-raised by the caller. With
+    ``pending_raise``, ``exc`` was raised by an exit before these (on the way out of a call that
+    succeeded): it is raised at the end unless one of these exits suppresses it.
     """
     # The exception being handled where the contexts are exited: ``exc`` itself when unwinding
     # from an error, nothing otherwise (ExitStack reads sys.exc_info(); this avoids that call).
-    frame_exc = exc
-    received = exc is not None
+    frame_exc = None if pending_raise else exc
+    received = exc is not None and not pending_raise
     suppressed = False
-    pending_raise = False
     for hook_call, context in reversed(contexts):
         try:
             exit_suppresses = _exit_context(context, exc)
@@ -230,12 +382,39 @@ def unwind(contexts: list[tuple[Any, Any]], exc: BaseException | None, tracer: C
             exc = None
     if pending_raise:
         assert exc is not None
-        fixed_context = exc.__context__
+        _reraise(exc)
+    return received and suppressed
+
+
+async def unwind_async(
+    contexts: list[tuple[Any, Any, bool]],
+    exc: BaseException | None,
+    tracer: CallTracer | None,
+    pending_raise: bool = False,
+) -> bool:
+    """:func:`unwind` for an async slot: ``contextlib.AsyncExitStack``'s rules."""
+    frame_exc = None if pending_raise else exc
+    received = exc is not None and not pending_raise
+    suppressed = False
+    for hook_call, context, is_async in reversed(contexts):
         try:
-            raise exc
-        except BaseException:
-            exc.__context__ = fixed_context
-            raise
+            exit_suppresses = await _exit_context_async(context, is_async, exc)
+        except BaseException as new_exc:
+            if tracer is not None:
+                tracer.exit_raised(hook_call, new_exc)
+            _fix_exception_context(new_exc, exc, frame_exc)
+            pending_raise = True
+            exc = new_exc
+            continue
+        if tracer is not None:
+            tracer.exited(hook_call, exit_suppresses and exc is not None)
+        if exit_suppresses:
+            suppressed = True
+            pending_raise = False
+            exc = None
+    if pending_raise:
+        assert exc is not None
+        _reraise(exc)
     return received and suppressed
 
 
@@ -291,6 +470,48 @@ def _process_result(
     return new_result
 
 
+async def _process_result_async(
+    hook_call: HookCall, context: Any, result: Any, tracer: CallTracer | None, indent: int
+) -> Any:
+    """``process_result`` of an entered async context: an async generator, or an async context
+    manager that has the method (sync or ``async def``)."""
+    if tracer is not None:
+        tracer.processing_result(indent, hook_call)
+    try:
+        if type(context) is AsyncGeneratorContext:
+            try:
+                new_result = await context.generator.asend(result)
+            except StopAsyncIteration:
+                context.finished = True
+                new_result = context.first_value  # `yield value` alone: the value yielded on entry
+        else:
+            new_result = context.process_result(result)
+            if isinstance(new_result, Coroutine):  # an async def process_result
+                new_result = await new_result
+    except Exception:
+        logs.log_process_result_error(hook_call.hook)
+        raise
+    if tracer is not None:
+        tracer.result_processed(indent, hook_call, result, new_result)
+    if new_result is None:
+        return result
+    return new_result
+
+
+def _enter(value: Any, kind: int) -> Any:
+    """Enter a hook's generator or context manager; returns the context to exit later."""
+    if kind == RESULT_GENERATOR:
+        context: Any = GeneratorContext(value)
+        context.enter()
+        return context
+    context_type = type(value)
+    enter = getattr(context_type, "__enter__", None)
+    if enter is None or getattr(context_type, "__exit__", None) is None:
+        raise TypeError(f"'{context_type.__qualname__}' object does not support the context manager protocol")
+    enter(value)
+    return value
+
+
 def call_with_hooks(
     dispatcher: Dispatcher,
     calls: tuple[HookCall, ...],
@@ -299,19 +520,21 @@ def call_with_hooks(
     tracer: CallTracer | None,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
+    entered: list[tuple[HookCall, Any]] | None = None,
 ) -> Any:
     """Run one slot call: hooks in order, the original method, result chaining, unwinding.
 
-    The hooks before ``start`` already ran and returned None; hook ``start`` returned
-    ``first_value`` (or is still to be called if that is None).
+    The hooks before ``start`` already ran and returned None, or were entered: ``entered`` holds
+    their contexts; hook ``start`` returned ``first_value`` (or is still to be called if that is
+    None).
     """
     count = len(calls)
     if tracer is not None:
         tracer.started(dispatcher.slot, count)
-    contexts: list[tuple[HookCall, Any]] | None = None
+    contexts = entered
     replaced_by: HookCall | None = None
     replacement: Any = None
-    indent = 0
+    indent = 0 if contexts is None else 2 * len(contexts)
     try:
         for number in range(start, count):
             hook_call = calls[number]
@@ -332,18 +555,7 @@ def call_with_hooks(
                 replaced_by = hook_call
                 replacement = value
                 continue
-            if kind == RESULT_GENERATOR:
-                context: Any = GeneratorContext(value)
-                context.enter()
-            else:
-                context = value
-                context_type = type(value)
-                enter = getattr(context_type, "__enter__", None)
-                if enter is None or getattr(context_type, "__exit__", None) is None:
-                    raise TypeError(
-                        f"'{context_type.__qualname__}' object does not support the context manager protocol"
-                    )
-                enter(value)
+            context = _enter(value, kind)
             if contexts is None:
                 contexts = []
             contexts.append((hook_call, context))
@@ -373,6 +585,127 @@ def call_with_hooks(
     return result
 
 
+async def _enter_async(value: Any, kind: int) -> Any:
+    """Enter a hook's async generator or (async) context manager on an async slot."""
+    if kind == RESULT_ASYNC_GENERATOR:
+        context = AsyncGeneratorContext(value)
+        try:
+            context.first_value = await value.asend(None)
+        except StopAsyncIteration:
+            context.finished = True
+        return context
+    if kind == RESULT_GENERATOR:
+        return _enter(value, kind)
+    is_async = kind == RESULT_ASYNC_CONTEXT
+    context_type = type(value)
+    enter_name, exit_name = ("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__")
+    enter = getattr(context_type, enter_name, None)
+    if enter is None or getattr(context_type, exit_name, None) is None:
+        raise TypeError(
+            f"'{context_type.__qualname__}' object does not support the "
+            f"{'asynchronous ' if is_async else ''}context manager protocol"
+        )
+    if is_async:
+        await enter(value)
+    else:
+        enter(value)
+    return value
+
+
+async def call_with_hooks_async(
+    dispatcher: Dispatcher,
+    calls: tuple[HookCall, ...],
+    start: int,
+    first_value: Any,
+    tracer: CallTracer | None,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    entered: list[tuple[HookCall, Any, bool]] | None = None,
+) -> Any:
+    """Run one async slot call: hooks in order, the awaited method, result chaining, unwinding.
+
+    As :func:`call_with_hooks`; ``first_value`` may be an :class:`Awaited` (an ``async def`` hook's
+    value, already awaited). Hooks may also be ``async def`` functions (awaited), async generators
+    and async context managers; contexts are exited with ``contextlib.AsyncExitStack``'s rules.
+    """
+    count = len(calls)
+    if tracer is not None:
+        tracer.started(dispatcher.slot, count)
+    contexts = entered
+    replaced_by: HookCall | None = None
+    replacement: Any = None
+    indent = 0 if contexts is None else 2 * len(contexts)
+    try:
+        for number in range(start, count):
+            hook_call = calls[number]
+            if tracer is not None:
+                tracer.calling_hook(hook_call, indent, number + 1, count)
+            if number == start and first_value is not None:
+                value = first_value
+            else:
+                value = _call_hook(dispatcher, hook_call, args, kwargs)
+            kind = RESULT_NONE
+            if value is not None:
+                if type(value) is Awaited:
+                    value = value.value
+                    kind = async_result_kind(value)
+                    if kind == RESULT_AWAITABLE:
+                        kind = RESULT_VALUE  # a coroutine returned by a coroutine is a result
+                else:
+                    kind = async_result_kind(value)
+                    if kind == RESULT_AWAITABLE:
+                        try:
+                            value = await value
+                        except Exception:
+                            logs.log_hook_error(hook_call.hook)
+                            raise
+                        if value is not None:
+                            kind = async_result_kind(value)
+                            if kind == RESULT_AWAITABLE:
+                                kind = RESULT_VALUE
+            if value is None:
+                if tracer is not None:
+                    tracer.hook_returned(indent, RESULT_NONE)
+                continue
+            if tracer is not None:
+                tracer.hook_returned(indent, kind)
+            if kind == RESULT_VALUE:
+                replaced_by = hook_call
+                replacement = value
+                continue
+            context = await _enter_async(value, kind)
+            if contexts is None:
+                contexts = []
+            contexts.append((hook_call, context, kind in (RESULT_ASYNC_CONTEXT, RESULT_ASYNC_GENERATOR)))
+            indent += 2
+        if tracer is not None:
+            tracer.calling_original(dispatcher.slot, indent)
+        result = await dispatcher.function(*args, **kwargs)
+        if tracer is not None:
+            tracer.original_returned(indent, result)
+        if replaced_by is not None:
+            if tracer is not None:
+                tracer.result_replaced(result, replaced_by)
+            result = replacement
+        if contexts is not None:
+            indent = 0
+            for hook_call, context, is_async in contexts:
+                if not is_async:  # a sync context: no coroutine to make
+                    result = _process_result(hook_call, context, result, tracer, indent)
+                elif type(context) is AsyncGeneratorContext or hasattr(context, "process_result"):
+                    result = await _process_result_async(hook_call, context, result, tracer, indent)
+                indent += 2
+    except BaseException as exc:
+        if tracer is not None:
+            tracer.raised(exc)
+        if contexts is None or not await unwind_async(contexts, exc, tracer):
+            raise
+        return None  # a context suppressed the exception, as an `async with` block would
+    if contexts is not None:
+        await unwind_async(contexts, None, tracer)
+    return result
+
+
 def _in_progress() -> list[Any]:
     """This thread's calls in progress of slots reached from below: [dispatcher, receiver, ...]."""
     try:
@@ -397,8 +730,12 @@ def _dispatcher_of(found: Any) -> Dispatcher | None:
     return resolved
 
 
-def _position(dispatcher: Dispatcher, receiver: Any) -> int:
-    """Apply the registry's super() rule to a call of a slot in a hierarchy (see ``_kinds``)."""
+def _position(dispatcher: Dispatcher, receiver: Any, stack: Any) -> int:
+    """Apply the registry's super() rule to a call of a slot in a hierarchy (see ``_kinds``).
+
+    ``stack`` is this thread's (or, for an async call, this task's) calls in progress of slots
+    reached from below, as ``[dispatcher, receiver, ...]``, or None to read this thread's.
+    """
     if dispatcher.receives_class:
         if not isinstance(receiver, type):
             return POSITION_MOST_DERIVED
@@ -417,11 +754,24 @@ def _position(dispatcher: Dispatcher, receiver: Any) -> int:
         resolved = _dispatcher_of(found)
         if resolved is not None and dispatcher in resolved.parents:
             return POSITION_DELEGATED
-        stack = _in_progress()
+        if stack is None:
+            stack = _in_progress()
         for index in range(len(stack) - 2, -1, -2):
             if stack[index + 1] is receiver and dispatcher in stack[index].parents:
                 return POSITION_DELEGATED
     return POSITION_REACHED
+
+
+def _sync_defaults(dispatcher: Dispatcher) -> None:
+    """Give the method body the slot function's current defaults (users may assign them)."""
+    source = dispatcher.source_function
+    function = dispatcher.function
+    if source is None:
+        return
+    if function.__defaults__ is not source.__defaults__:
+        function.__defaults__ = source.__defaults__
+    if function.__kwdefaults__ is not source.__kwdefaults__:
+        function.__kwdefaults__ = source.__kwdefaults__
 
 
 def _call_reached(
@@ -446,6 +796,25 @@ def _call_reached(
         del stack[-2:]
 
 
+async def _call_reached_async(
+    dispatcher: Dispatcher, calls: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """A hooked call of an async slot reached from below, recorded in this task if it has parents."""
+    tracer = None
+    if _gate():
+        calls = scoped_calls(dispatcher, calls)
+        if not calls:
+            return await dispatcher.function(*args, **kwargs)
+        tracer = tracer_for_call()
+    if not dispatcher.parents:
+        return await call_with_hooks_async(dispatcher, calls, 0, None, tracer, args, kwargs)
+    token = _async_in_progress.set((*_async_in_progress.get(), dispatcher, args[0]))
+    try:
+        return await call_with_hooks_async(dispatcher, calls, 0, None, tracer, args, kwargs)
+    finally:
+        _async_in_progress.reset(token)
+
+
 def _call_gated(
     dispatcher: Dispatcher, calls: tuple[HookCall, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
@@ -458,7 +827,7 @@ def _call_gated(
 
 
 def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
-    """The slot call through ``dispatcher``: what the class holds while some hook can run.
+    """The general path of a slot call through ``dispatcher``, with the caller's arguments.
 
     The compiled twin's function of this name is the dispatcher type's vectorcall; a Python
     function cannot receive the object it is called through, so here it is a closure over one
@@ -467,11 +836,12 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
     function = dispatcher.function
 
     def slot_dispatcher(*args: Any, **kwargs: Any) -> Any:
+        _sync_defaults(dispatcher)
         calls = dispatcher.calls
         if not calls:
             return function(*args, **kwargs)
         if dispatcher.in_hierarchy and args:
-            position = _position(dispatcher, args[0])
+            position = _position(dispatcher, args[0], None)
             if position == POSITION_DELEGATED:
                 if _gate():
                     logs.trace_super_call(dispatcher.slot)
@@ -497,6 +867,51 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
     return slot_dispatcher
 
 
+async def dispatch_async(dispatcher: Dispatcher, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The general path of an async slot call: what its coroutine runs when the hooks run."""
+    _sync_defaults(dispatcher)
+    function = dispatcher.function
+    calls = dispatcher.calls
+    if not calls:
+        return await function(*args, **kwargs)
+    if dispatcher.in_hierarchy and args:
+        position = _position(dispatcher, args[0], _async_in_progress.get())
+        if position == POSITION_DELEGATED:
+            if _gate():
+                logs.trace_super_call(dispatcher.slot)
+            return await function(*args, **kwargs)
+        if position == POSITION_REACHED:
+            return await _call_reached_async(dispatcher, calls, args, kwargs)
+    if _gate():
+        calls = scoped_calls(dispatcher, calls)
+        if not calls:
+            return await function(*args, **kwargs)
+        return await call_with_hooks_async(dispatcher, calls, 0, None, tracer_for_call(), args, kwargs)
+    # The common case, lean: hooks that return None, or coroutines that do. The first hook
+    # returning something else hands over to the general path.
+    count = len(calls)
+    index = 0
+    value = None
+    while index < count:
+        hook_call = calls[index]
+        value = _call_hook(dispatcher, hook_call, args, kwargs)
+        if value is not None:
+            if type(value) is not CoroutineType:
+                break
+            try:  # an async def hook: awaited here, so that None keeps the loop lean
+                value = await value
+            except Exception:
+                logs.log_hook_error(hook_call.hook)
+                raise
+            if value is not None:
+                value = Awaited(value)
+                break
+        index += 1
+    if index < count:
+        return await call_with_hooks_async(dispatcher, calls, index, value, None, args, kwargs)
+    return await function(*args, **kwargs)
+
+
 class Dispatcher:
     """Call machinery of one slot declaration (see the module docstring)."""
 
@@ -512,12 +927,15 @@ class Dispatcher:
         "parents",
         "receives_class",
         "slot",
+        "source_function",
     )
 
     def __init__(self, slot: Any) -> None:
         self.slot = slot
-        #: the method body: a private copy of the slot's function, never its trampoline
+        #: the method body: a private copy of the slot's function, never its generated code
         self.function: Callable[..., Any] = slot.body
+        #: the slot's function whose defaults the body follows (None: the body is not a copy)
+        self.source_function: Any = slot.function if slot.body is not slot.function else None
         self.name: str = slot.name
         #: a classmethod slot: the first argument is a class (the super() rule needs to know)
         self.receives_class = slot.kind == SLOT_CLASSMETHOD
@@ -543,5 +961,173 @@ class Dispatcher:
 
     @property
     def callable(self) -> Callable[..., Any]:
-        """What the class holds (wrapped like the original) and the slot's trampoline calls."""
+        """The general path of a call with the caller's arguments (see :func:`_dispatcher_vectorcall`)."""
         return self._callable
+
+
+# --- what generated code calls (``hookfast._codegen``): the general path, entered mid-call ---
+
+
+class _Stopped:
+    """What :func:`send` returns when the generator returned instead of yielding."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "STOPPED"
+
+    def __repr__(self) -> str:
+        return "STOPPED"
+
+
+STOPPED = _Stopped()
+
+
+def send(generator: Generator[Any, Any, Any], value: Any) -> Any:
+    """``generator.send(value)``, or :data:`STOPPED` if it returned (no exception to catch)."""
+    try:
+        return generator.send(value)
+    except StopIteration:
+        return STOPPED
+
+
+def generator_exit(generator: Generator[Any, Any, Any]) -> None:
+    """Leave a generator hook after a call that raised nothing (:meth:`GeneratorContext.exit`)."""
+    GeneratorContext(generator).exit(None, None, None)
+
+
+async def agenerator_exit(generator: AsyncGenerator[Any, Any]) -> None:
+    """Leave an async generator hook after a call that raised nothing."""
+    await AsyncGeneratorContext(generator).exit(None, None, None)
+
+
+def hook_error(
+    dispatcher: Dispatcher, hook_call: HookCall, exc: Exception, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Exception | None:
+    """A hook raised ``exc``: the SignatureError to raise instead, or None after logging ``exc``."""
+    return _hook_error(dispatcher, hook_call, exc, args, kwargs)
+
+
+def hook_failed(hook_call: HookCall) -> None:
+    """An ``async def`` hook's coroutine raised: log it as the hook's error."""
+    logs.log_hook_error(hook_call.hook)
+
+
+def process_error(hook_call: HookCall) -> None:
+    """A hook's ``process_result`` raised: log it."""
+    logs.log_process_result_error(hook_call.hook)
+
+
+def position(dispatcher: Dispatcher, receiver: Any) -> bool:
+    """Whether a call of a slot in a hierarchy needs the ``super()`` rule (the general path)."""
+    return _position(dispatcher, receiver, ()) != POSITION_MOST_DERIVED
+
+
+def continue_call(
+    dispatcher: Dispatcher,
+    calls: tuple[HookCall, ...],
+    start: int,
+    first_value: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    entered: list[tuple[HookCall, Any]] | None,
+) -> Any:
+    """Carry on with :func:`call_with_hooks` from hook ``start``, the contexts ``entered`` entered."""
+    return call_with_hooks(dispatcher, calls, start, first_value, None, args, kwargs, entered)
+
+
+async def continue_async(
+    dispatcher: Dispatcher,
+    calls: tuple[HookCall, ...],
+    start: int,
+    first_value: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    entered: list[tuple[HookCall, Any, bool]] | None,
+) -> Any:
+    """Carry on with :func:`call_with_hooks_async` from hook ``start``."""
+    return await call_with_hooks_async(dispatcher, calls, start, first_value, None, args, kwargs, entered)
+
+
+def entered_contexts(calls: tuple[HookCall, ...], *states: tuple[int, Any, Any, bool, bool]) -> list[Any]:
+    """The contexts generated code entered, as the general path keeps them.
+
+    Each state is ``(hook index, value or None if not entered, first value, finished, is async)``.
+    """
+    contexts: list[Any] = []
+    for index, value, first_value, _finished, _is_async in states:
+        if value is None:
+            continue
+        if isinstance(value, Generator):
+            contexts.append((calls[index], GeneratorContext(value, first_value)))
+        else:
+            contexts.append((calls[index], value))
+    return contexts
+
+
+def entered_contexts_async(
+    calls: tuple[HookCall, ...], *states: tuple[int, Any, Any, bool, bool]
+) -> list[Any]:
+    """:func:`entered_contexts` for an async slot: ``(hook call, context, is async)`` each."""
+    contexts: list[Any] = []
+    for index, value, first_value, finished, is_async in states:
+        if value is None:
+            continue
+        if isinstance(value, Generator):
+            contexts.append((calls[index], GeneratorContext(value, first_value), False))
+        elif isinstance(value, AsyncGenerator):
+            contexts.append((calls[index], AsyncGeneratorContext(value, first_value, finished), True))
+        else:
+            contexts.append((calls[index], value, is_async))
+    return contexts
+
+
+def unwind_entered(exc: BaseException, entered: list[Any] | None) -> bool:
+    """Exit what generated code entered after ``exc``; True if a context suppressed it."""
+    return entered is not None and unwind(entered, exc, None)
+
+
+async def unwind_entered_async(exc: BaseException, entered: list[Any] | None) -> bool:
+    """:func:`unwind_entered` for an async slot."""
+    return entered is not None and await unwind_async(entered, exc, None)
+
+
+def exits_failed(exc: BaseException, result: Any, remaining: list[Any] | None) -> Any:
+    """An exit raised ``exc`` after a call that succeeded: exit the ``remaining`` contexts with it.
+
+    Returns ``result`` if one of them suppresses it, as :func:`unwind` does for a call.
+    """
+    _fix_exception_context(exc, None, None)
+    unwind(remaining or [], exc, None, True)
+    return result
+
+
+async def exits_failed_async(exc: BaseException, result: Any, remaining: list[Any] | None) -> Any:
+    """:func:`exits_failed` for an async slot."""
+    _fix_exception_context(exc, None, None)
+    await unwind_async(remaining or [], exc, None, True)
+    return result
+
+
+def generated_code_helpers() -> dict[str, Any]:
+    """What generated code calls, by the names its markers use (see ``hookfast._codegen``)."""
+    return {
+        "HOOK_ERROR": hook_error,
+        "HOOK_FAILED": hook_failed,
+        "CONTINUE": continue_call,
+        "ENTERED": entered_contexts,
+        "UNWIND": unwind_entered,
+        "EXITS_FAILED": exits_failed,
+        "SEND": send,
+        "STOPPED": STOPPED,
+        "GENERATOR_EXIT": generator_exit,
+        "PROCESS_ERROR": process_error,
+        "POSITION": position,
+        "ASYNC_SLOW": dispatch_async,
+        "ACONTINUE": continue_async,
+        "AENTERED": entered_contexts_async,
+        "AUNWIND": unwind_entered_async,
+        "AEXITS_FAILED": exits_failed_async,
+        "AGENERATOR_EXIT": agenerator_exit,
+        "AWAITED": Awaited,
+    }

@@ -342,7 +342,7 @@ def _recompute(declaration: SlotDeclaration) -> None:
     # The dispatcher's tuple is set first: a call already past the attribute look-up or inside the
     # trampoline sees either the old or the new tuple, never a missing one.
     declaration.dispatcher.calls = calls
-    declaration.install(bool(calls))
+    declaration.install(calls)
 
 
 def recompute_affected(declarations: Iterable[SlotDeclaration]) -> None:

@@ -141,8 +141,9 @@ def _template(freevars: tuple[str, ...], kind: int) -> CodeType:
     return template
 
 
-def trampoline_code(function: FunctionType, dispatcher: Callable[..., Any]) -> CodeType:
-    """Code for ``function.__code__`` that forwards every call, arguments unchanged, to ``dispatcher``.
+def trampoline_code(original: CodeType, dispatcher: Callable[..., Any]) -> CodeType:
+    """Code for a function whose own code is ``original`` that forwards every call, arguments
+    unchanged, to ``dispatcher``.
 
     It is of the function's kind (plain, generator, coroutine or async generator function), so
     ``inspect.isgeneratorfunction`` and ``iscoroutinefunction`` keep their answers; for those
@@ -151,7 +152,6 @@ def trampoline_code(function: FunctionType, dispatcher: Callable[..., Any]) -> C
     (``File ".../service.py", line 12, in run``) and ``inspect.getsourcefile`` is unchanged (the
     async generator forwarder spans several lines: it keeps its own file name).
     """
-    original = function.__code__
     kind = original.co_flags & _KIND_MASK
     if kind not in (0, _CO_GENERATOR, _CO_COROUTINE, _CO_ASYNC_GENERATOR):
         kind = 0  # not a flag combination Python compiles; call the dispatcher plainly

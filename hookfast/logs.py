@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from hookfast import _codegen
 from hookfast._kinds import RESULT_NONE, RESULT_VALUE
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
@@ -46,7 +47,8 @@ def _make_notice_check(logger: logging.Logger) -> Callable[[], bool]:
 notice_enabled = _make_notice_check(slot_logger)
 
 #: The dict behind :func:`notice_enabled`, read directly by the compiled backend (``None`` if absent).
-slot_logger_cache: dict[int, bool] | None = getattr(slot_logger, "_cache", None)
+#: It is a dict subclass that tells generated code's gate when logging levels change.
+slot_logger_cache: dict[int, bool] | None = _codegen.watch_logging(slot_logger, notice_enabled)
 
 
 def display_name(obj: Any) -> str:

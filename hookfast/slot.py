@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Iterator
 from types import CodeType, FunctionType
 
-from hookfast import _registry, _trampoline
+from hookfast import _codegen, _registry, _trampoline
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
@@ -122,10 +122,12 @@ class SlotDeclaration:
     Reachable as ``Cls.method.__hooks__``. Iterating it gives the hooks bound to this declaration
     in bind order (onETL's ``HookCollection`` did the same).
 
-    While no hook can run, the class holds the decorated object itself and the function runs its
-    own code. While some hook can, the class holds the backend's dispatcher (the fast path through
-    the class) and the function's ``__code__`` is a trampoline to that dispatcher, so a reference
-    to the function taken at any time dispatches too (see ``hookfast._trampoline``).
+    The slot function itself stays in the class and runs what the hooks in force call for
+    (``call_path``): its own code while no hook can run, code generated for its hooks while they
+    all take the slot's arguments alike by position or keyword (``hookfast._codegen``), else a
+    trampoline to the backend's general path (``hookfast._trampoline``; the compiled backend then
+    puts its dispatcher object in the class, the fastest way there). Every reference to the
+    function, taken at any time, so runs the hooks in force when it is called.
     """
 
     def __init__(self, method: Any) -> None:
@@ -139,15 +141,17 @@ class SlotDeclaration:
         )
         #: the name hooks receive as ``method_name``: the function's own ``__name__``, as in onETL
         self.method_name: str = self.name
-        #: what the class holds while no hook can run (the decorated object itself)
+        #: what the class holds on every path but the dispatcher one (the decorated object itself)
         self.original_value: Any = method
-        #: what the class holds while some hook can run (the dispatcher, wrapped like the original)
+        #: what the class holds on the dispatcher path of the compiled backend, or for a slot that
+        #: is not a Python function (the dispatcher, wrapped like the original)
         self.active_value: Any = None
         #: what the dispatcher calls as the method body: a private copy of a Python function
-        #: (whose own code may be the trampoline), or the callable itself for other callables
+        #: (whose own code changes), or the callable itself for other callables
         self.body: Callable[..., Any] | None = None
-        #: the function's code at registration, None if it is not a Python function (no swapping)
+        #: the function's code and closure at registration; None if it is not a Python function
         self.original_code: CodeType | None = None
+        self.original_closure: tuple[Any, ...] | None = None
         self._trampoline: CodeType | None = None
         #: the function's own ``__wrapped__`` before registration, restored by :meth:`detach`
         self._saved_wrapped: Any = _MISSING
@@ -156,9 +160,19 @@ class SlotDeclaration:
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]  # set by attach()
         #: an ``async def`` slot: a call returns a coroutine, and the hooks run when it runs
         self.is_async = False
-        #: what the class holds (wrapped like the original) and the trampoline calls while some hook
-        #: can run: the dispatcher's callable, or the async call path's coroutine function
+        #: a method or classmethod: its first parameter is the receiver
+        self.has_receiver = False
+        #: whether generated code can take the function's signature (its names do not clash)
+        self.generatable = False
+        #: what the trampoline calls: the dispatcher's general path, or the async one's entry
         self.dispatch_callable: Callable[..., Any] | None = None
+        #: what a call runs now: "plain", "inline", "generated" or "dispatcher"
+        self.call_path = "plain"
+        #: the version async code compares with the one it was generated for
+        self.state = _codegen.SlotState()
+        self._plan: Any = None  # the objects the current code reaches through a weak handle
+        self._template: Any = _MISSING  # the SourceTemplate, None if there is none, once looked for
+        self.reference = weakref.ref(self)
         self.hooks: list[Hook[..., Any]] = []
         #: the slot-level switch (level 3)
         self.suspended = False
@@ -188,15 +202,13 @@ class SlotDeclaration:
         swappable = type(function) is FunctionType
         self.owner, self.name, self.kind, self.original_value = owner, name, kind, value
         self.method_name = method_name
+        self.has_receiver = kind != SLOT_STATICMETHOD
         self.body = _trampoline.private_copy(function) if swappable else function  # type: ignore[arg-type]
         self.backend = backend
         dispatcher = self.dispatcher = backend.Dispatcher(self)
         self.is_async = swappable and bool(function.__code__.co_flags & _CO_COROUTINE)
         if self.is_async:
-            # imported with the first async slot: sync-only programs do not pay for it at import
-            from hookfast import _dispatch_async
-
-            self.dispatch_callable = _dispatch_async.async_dispatcher(dispatcher)
+            self.dispatch_callable = _codegen.async_entry(self)
         else:
             self.dispatch_callable = dispatcher.callable
         # the dispatcher stands in the class where the original stood, wrapped the same way
@@ -209,6 +221,10 @@ class SlotDeclaration:
         dispatcher.set_class_values(value, self.active_value)
         if swappable:
             self.original_code = function.__code__
+            self.original_closure = function.__closure__
+            self.generatable = not _codegen.clashes(
+                _codegen.slot_params(self.original_code, None, None), self.original_code
+            )
             self._saved_wrapped = function.__dict__.get("__wrapped__", _MISSING)
             # inspect.signature / unwrap reach the original signature through it, whatever the code
             function.__wrapped__ = self.body  # type: ignore[attr-defined]
@@ -217,7 +233,7 @@ class SlotDeclaration:
                 and sys.version_info >= (3, 12)
                 and "_is_coroutine_marker" not in function.__dict__
             ):
-                # the trampoline is a plain function: say "coroutine function" the 3.12+ way
+                # generated code may be a plain function: say "coroutine function" the 3.12+ way
                 import inspect
 
                 inspect.markcoroutinefunction(function)
@@ -232,7 +248,8 @@ class SlotDeclaration:
         """Undo :meth:`attach` (the registry rolls back a failed ``@support_hooks``)."""
         function = self.function
         if self.original_code is not None:
-            function.__code__ = self.original_code
+            assert self.backend is not None
+            self.backend.install_code(function, self.original_code, self.original_closure)
             if self._saved_wrapped is _MISSING:
                 function.__dict__.pop("__wrapped__", None)
             else:
@@ -245,10 +262,13 @@ class SlotDeclaration:
         self.kind = ""
         self.active_value = self.backend = self.dispatcher = self.body = None  # type: ignore[assignment]
         self.dispatch_callable = None
-        self.is_async = False
-        self.original_code = self._trampoline = None
+        self.is_async = self.has_receiver = self.generatable = False
+        self.original_code = self._trampoline = self.original_closure = None
         self._saved_wrapped = _MISSING
         self._marked_coroutine = False
+        self._plan = None
+        self._template = _MISSING
+        self.call_path = "plain"
         self.parents = frozenset()
         self.has_children = False
 
@@ -256,34 +276,48 @@ class SlotDeclaration:
         """Whether ``value`` (a class attribute) is one of the objects standing for this slot."""
         return self.owner is not None and (value is self.original_value or value is self.active_value)
 
-    def install(self, active: bool) -> None:
-        """Make every reference dispatch (``active``) or run the plain method (not ``active``).
+    def install(self, calls: tuple[Any, ...]) -> None:
+        """Make every reference to the slot run ``calls`` (the hooks a call runs now, in order).
 
         The dispatcher's hook tuple must already be up to date. The class attribute is replaced
         only if it is one of this slot's own objects: a ``mock.patch`` (or any other assignment)
         wins while it is there, and what it restores still dispatches through the function's code.
         """
-        function = self.function
-        if self.original_code is not None:
-            code = self._trampoline_code() if active else self.original_code
-            if function.__code__ is not code:
-                function.__code__ = code
-        else:
-            active = True  # not a Python function: only the dispatcher can run the hooks
+        installation = _codegen.plan_slot(self, calls)
+        assert self.backend is not None
+        if installation.code is not None and self.function.__code__ is not installation.code:
+            self.backend.install_code(self.function, installation.code, installation.closure)
+        self._plan = installation.plan
+        self.call_path = installation.call_path
         owner = self.owner
         assert owner is not None
         current = owner.__dict__.get(self.name)
-        target = self.active_value if active else self.original_value
+        target = self.active_value if installation.dispatching_class_value else self.original_value
         if current is not target and self.holds(current):
             # a metaclass refusing it costs only speed: the function's own code dispatches
             with contextlib.suppress(Exception):
                 setattr(owner, self.name, target)
 
-    def _trampoline_code(self) -> CodeType:
+    def trampoline_code(self) -> CodeType:
+        """Code for the function that forwards every call to the general path."""
         if self._trampoline is None:
             assert self.dispatch_callable is not None
-            self._trampoline = _trampoline.trampoline_code(self.function, self.dispatch_callable)  # type: ignore[arg-type]
+            assert self.original_code is not None
+            self._trampoline = _trampoline.trampoline_code(self.original_code, self.dispatch_callable)
         return self._trampoline
+
+    def source_template(self) -> Any:
+        """The function's source, checked to compile to its code (``hookfast._splice``), or None."""
+        if self._template is _MISSING:
+            from hookfast._splice import SourceTemplate
+
+            assert self.original_code is not None
+            self._template = SourceTemplate.of(self.function, self.original_code)
+        return self._template
+
+    def spliced_code(self, template: Any, prologue: list[str], names: tuple[str, ...]) -> CodeType:
+        """The function's code with ``prologue`` before its body (compiled once per prologue)."""
+        return template.compile(prologue, names)  # type: ignore[no-any-return]
 
     @property
     def qualname(self) -> str:

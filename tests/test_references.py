@@ -526,8 +526,10 @@ def test_traceback_through_a_held_reference_names_the_slot() -> None:
     with pytest.raises(ValueError, match="inside") as info:
         held()
     frames = [(entry.name, str(entry.path)) for entry in info.traceback]
-    # the trampoline's frame (named like the slot, in the slot's file), then the body's
-    assert frames.count(("run", __file__)) == 2, frames
+    # the slot's own frame, the body inside it when the hooks run inline; otherwise the frame of
+    # the code calling the hooks (named like the slot, in the slot's file), then the body's
+    expected = 1 if Service.run.__hooks__.call_path == "inline" else 2
+    assert frames.count(("run", __file__)) == expected, frames
     assert all("hookfast slot" not in path for _, path in frames)
 
 
