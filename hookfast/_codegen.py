@@ -483,10 +483,20 @@ def _emit_sync(
     with out.indent():
         out.add(f"return _hf_slow({call.arguments})")
     if in_hierarchy:
+        # the super() rule: hooks only for the most derived declaration; a delegation runs the
+        # body alone; a call reached from below is recorded by the general path
         out.add(f"_hf_at = {_marker('POSITION')}(_hf_disp, {call.receiver})")
-        out.add("if _hf_at:")
+        out.add("if _hf_at == 2:")
         with out.indent():
             out.add(f"return _hf_slow({call.arguments})")
+        if inline_body:
+            if kinds:
+                out.add("if not _hf_at:")
+                out.depth += 1
+        else:
+            out.add("if _hf_at:")
+            with out.indent():
+                out.add(f"return _hf_body({call.arguments})")
     contexts: list[_Context] = []
     handover = "return {continue_}(_hf_disp, _hf_calls, {index}, _hf_v, {positional}, {keywords}, {entered})"
 
@@ -682,9 +692,8 @@ def _emit_exits(out: _Lines, contexts: list[_Context], is_async: bool) -> None:
         context = contexts[position]
         index = context.index
         rest = contexts[:position]
-        remaining = (
-            f"{_marker('ENTERED')}(_hf_calls, {', '.join(_context_state(c) for c in rest)})" if rest else "None"
-        )
+        entered_marker = _marker("AENTERED") if is_async else _marker("ENTERED")
+        remaining = f"{entered_marker}(_hf_calls, {', '.join(_context_state(c) for c in rest)})" if rest else "None"
         failed = _marker("AEXITS_FAILED") if is_async else _marker("EXITS_FAILED")
         awaiting = "await " if is_async else ""
         if context.kind == KIND_GENERATOR:
@@ -738,10 +747,18 @@ def _emit_async(
     with out.indent():
         out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_disp, {call.positional}, {call.keywords})")
     if in_hierarchy:
-        out.add(f"_hf_at = {_marker('POSITION')}(_hf_disp, {call.receiver})")
-        out.add("if _hf_at:")
+        out.add(f"_hf_at = {_marker('APOSITION')}(_hf_disp, {call.receiver})")
+        out.add("if _hf_at == 2:")
         with out.indent():
             out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_disp, {call.positional}, {call.keywords})")
+        if inline_body:
+            if kinds:
+                out.add("if not _hf_at:")
+                out.depth += 1
+        else:
+            out.add("if _hf_at:")
+            with out.indent():
+                out.add(f"return await _hf_body({call.arguments})")
     contexts: list[_Context] = []
 
     def entered() -> str:
@@ -963,6 +980,7 @@ _CONSTANT_NAMES = (
     "GENERATOR_EXIT",
     "PROCESS_ERROR",
     "POSITION",
+    "APOSITION",
     "ASYNC_SLOW",
     "ACONTINUE",
     "AENTERED",
@@ -1030,6 +1048,22 @@ def plan_names(source: list[str], count: int) -> list[str]:
     return [name for name in names if name in text]
 
 
+def handle_prelude(names: list[str], call: _Call, is_async: bool) -> list[str]:
+    """Statements that fetch a plan's objects through its weak handle (pure-Python backend).
+
+    The handle is dead once a newer plan replaced this code: the call then starts again.
+    """
+    redo = f"{_marker('REDO')}({_marker('DECLREF')}, {call.positional}, {call.keywords})"
+    lines = [
+        f"_hf_plan = {_marker('HANDLE')}()",
+        "if _hf_plan is None:",
+        f"    return {'await ' if is_async else ''}{redo}",
+    ]
+    if names:
+        lines.append(f"{', '.join(names)}{',' if len(names) == 1 else ''} = _hf_plan")
+    return lines
+
+
 def clashes(params: list[Param], code: CodeType) -> bool:
     """Whether the slot's own names could collide with the generated code's (``_hf_*``)."""
     names = [*code.co_varnames, *code.co_freevars, *code.co_cellvars, *(p.name for p in params)]
@@ -1069,12 +1103,7 @@ def build_code(
         factory_names = original.co_freevars
         if factory_names:  # keep the function's free variables free: mentioned where nothing runs
             prelude.append(f"if False: ({', '.join(factory_names)},)")
-        prelude.append(f"_hf_plan = {_marker('HANDLE')}()")
-        prelude.append("if _hf_plan is None:")
-        redo = f"{_marker('REDO')}({_marker('DECLREF')}, {call.positional}, {call.keywords})"
-        prelude.append(f"    return {'await ' if is_async else ''}{redo}")
-        if names:
-            prelude.append(f"{', '.join(names)}{',' if len(names) == 1 else ''} = _hf_plan")
+        prelude += handle_prelude(names, call, is_async)
     code = compile_function(body, header, factory_names, prelude, original.co_name)
     code = _replace_markers(code, constants)
     code = code.replace(
@@ -1152,9 +1181,9 @@ def _analyse(calls: tuple[Any, ...], params: list[Param], receiver: bool, is_asy
             return None
         modes.add(mode)
         kinds.append(hook_kind(hook_call.callback, is_async))
-    if len(modes) > 1:
-        return None  # some hooks take the receiver by keyword and some do not: no single signature
-    return kinds, modes == {"positional"}
+    # Any hook whose receiver has another name makes the receiver positional-only (a call passing
+    # it by keyword then fails before any hook, as documented).
+    return kinds, "positional" in modes
 
 
 def _cells(code: CodeType, named: dict[str, Any], original_code: CodeType, original_closure: tuple[Any, ...] | None) -> tuple[Any, ...]:
@@ -1207,18 +1236,28 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
         "_hf_slow": dispatcher.callable,
     }
     plain_kinds = (KIND_FUNCTION, KIND_ASYNC_FUNCTION)
-    template = declaration.source_template() if closes and all(kind in plain_kinds for kind in kinds) else None
+    template = declaration.source_template() if all(kind in plain_kinds for kind in kinds) else None
     if template is not None:
         prologue = generated_source(
             params, kinds, method_names, is_async=is_async, in_hierarchy=in_hierarchy, inline_body=True
         )
-        names = tuple(plan_names(prologue, len(kinds)))
-        code = declaration.spliced_code(template, prologue, names)
+        names = plan_names(prologue, len(kinds))
+        path = "inline" if calls else "plain"
+        if closes:
+            code = declaration.spliced_code(template, prologue, tuple(names))
+        else:
+            prelude = handle_prelude(names, _Call(params), is_async)
+            code = declaration.spliced_code(template, prelude + prologue, ())
         code = _replace_markers(code, constants)
         if receiver_positional and code.co_posonlyargcount == 0:
             code = code.replace(co_posonlyargcount=1)
+        if closes:
+            template.remember(code)
+            return Installation(path, code, _cells(code, named, original, original_closure), False)
+        plan = Plan(named[name] for name in names)
+        code = _replace_markers(code, _handle_constants(plan, declaration))
         template.remember(code)
-        return Installation("inline", code, _cells(code, named, original, original_closure), False)
+        return Installation(path, code, original_closure, False, plan)
     code_plan = build_code(
         original,
         params,
@@ -1234,11 +1273,14 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     if closes:
         return Installation(path, code_plan.code, _cells(code_plan.code, named, original, original_closure), False)
     plan = Plan(named[name] for name in code_plan.names)
+    code = _replace_markers(code_plan.code, _handle_constants(plan, declaration))
+    return Installation(path, code, original_closure, False, plan)
+
+
+def _handle_constants(plan: Plan, declaration: Any) -> dict[str, Any]:
     import weakref
 
-    handle_constants = {_key("HANDLE"): weakref.ref(plan), _key("DECLREF"): declaration.reference}
-    code = _replace_markers(code_plan.code, handle_constants)
-    return Installation(path, code, original_closure, False, plan)
+    return {_key("HANDLE"): weakref.ref(plan), _key("DECLREF"): declaration.reference}
 
 
 def async_entry(declaration: Any) -> Callable[..., Any]:

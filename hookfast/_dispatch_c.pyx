@@ -392,7 +392,7 @@ cdef bint _exit_context(object context, object exc) except -1:
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
 
 
-async def _exit_context_async(context, bint is_async, exc):
+async def _exit_context_async(context, is_async, exc):
     if not is_async:
         return _exit_context(context, exc)
     if type(context) is AsyncGeneratorContext:
@@ -464,27 +464,23 @@ cdef bint unwind(list contexts, object exc, object tracer, bint pending_raise=Fa
     return received and suppressed
 
 
-async def unwind_async(list contexts, exc, tracer, bint pending_raise=False):
+async def unwind_async(list contexts, exc, tracer, pending_raise=False):
     """:func:`unwind` for an async slot: ``contextlib.AsyncExitStack``'s rules."""
     frame_exc = None if pending_raise else exc
-    cdef bint received = exc is not None and not pending_raise
-    cdef bint suppressed = False
-    cdef bint exit_suppresses
-    cdef tuple entry
-    cdef Py_ssize_t index
-    for index in range(len(contexts) - 1, -1, -1):
-        entry = <tuple>contexts[index]  # (hook_call, context, is_async)
+    received = exc is not None and not pending_raise
+    suppressed = False
+    for hook_call, context, is_async in reversed(contexts):
         try:
-            exit_suppresses = await _exit_context_async(entry[1], entry[2], exc)
+            exit_suppresses = await _exit_context_async(context, is_async, exc)
         except BaseException as new_exc:
             if tracer is not None:
-                tracer.exit_raised(entry[0], new_exc)
+                tracer.exit_raised(hook_call, new_exc)
             _fix_exception_context(new_exc, exc, frame_exc)
             pending_raise = True
             exc = new_exc
             continue
         if tracer is not None:
-            tracer.exited(entry[0], exit_suppresses and exc is not None)
+            tracer.exited(hook_call, exit_suppresses and exc is not None)
         if exit_suppresses:
             suppressed = True
             pending_raise = False
@@ -1195,8 +1191,13 @@ def process_error(HookCall hook_call):
 
 
 def position(Dispatcher dispatcher, receiver):
-    """Whether a call of a slot in a hierarchy needs the ``super()`` rule (the general path)."""
-    return _position(dispatcher, receiver, ()) != POSITION_MOST_DERIVED
+    """The ``super()`` rule for a sync call of a slot in a hierarchy (a ``POSITION_*`` kind)."""
+    return _position(dispatcher, receiver, None)
+
+
+def position_async(Dispatcher dispatcher, receiver):
+    """The ``super()`` rule for an async call, with this task's calls in progress."""
+    return _position(dispatcher, receiver, _async_in_progress.get())
 
 
 def continue_call(Dispatcher dispatcher, tuple calls, Py_ssize_t start, first_value, tuple args, dict kwargs,
@@ -1285,6 +1286,7 @@ def generated_code_helpers():
         "GENERATOR_EXIT": generator_exit,
         "PROCESS_ERROR": process_error,
         "POSITION": position,
+        "APOSITION": position_async,
         "ASYNC_SLOW": dispatch_async,
         "ACONTINUE": continue_async,
         "AENTERED": entered_contexts_async,

@@ -1018,9 +1018,14 @@ def process_error(hook_call: HookCall) -> None:
     logs.log_process_result_error(hook_call.hook)
 
 
-def position(dispatcher: Dispatcher, receiver: Any) -> bool:
-    """Whether a call of a slot in a hierarchy needs the ``super()`` rule (the general path)."""
-    return _position(dispatcher, receiver, ()) != POSITION_MOST_DERIVED
+def position(dispatcher: Dispatcher, receiver: Any) -> int:
+    """The ``super()`` rule for a sync call of a slot in a hierarchy (a ``POSITION_*`` kind)."""
+    return _position(dispatcher, receiver, None)
+
+
+def position_async(dispatcher: Dispatcher, receiver: Any) -> int:
+    """The ``super()`` rule for an async call, with this task's calls in progress."""
+    return _position(dispatcher, receiver, _async_in_progress.get())
 
 
 def continue_call(
@@ -1123,6 +1128,7 @@ def generated_code_helpers() -> dict[str, Any]:
         "GENERATOR_EXIT": generator_exit,
         "PROCESS_ERROR": process_error,
         "POSITION": position,
+        "APOSITION": position_async,
         "ASYNC_SLOW": dispatch_async,
         "ACONTINUE": continue_async,
         "AENTERED": entered_contexts_async,

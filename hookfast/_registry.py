@@ -237,7 +237,12 @@ def _set_dispatcher_hierarchy(declaration: SlotDeclaration) -> None:
     has_children = declaration.has_children
     # a static method has no receiver: super() cannot reach it, every call runs its hooks
     in_hierarchy = declaration.kind != SLOT_STATICMETHOD and bool(parents or has_children)
-    declaration.dispatcher.set_hierarchy(parents, has_children, in_hierarchy)
+    dispatcher = declaration.dispatcher
+    changed = dispatcher.in_hierarchy != in_hierarchy
+    dispatcher.set_hierarchy(parents, has_children, in_hierarchy)
+    if changed:
+        # generated code applies the super() rule only where it can matter: write it again
+        _recompute(declaration)
 
 
 def _affected(declarations: Iterable[SlotDeclaration]) -> list[SlotDeclaration]:

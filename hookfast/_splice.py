@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
+import weakref
 from types import CodeType
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
@@ -48,8 +49,8 @@ _TEMPLATES_CACHE_SIZE = 256
 _COMPILED_CACHE_SIZE = 32
 #: templates (or None: no faithful source) by the function's code at registration and qualname
 _templates: dict[tuple[CodeType, str], SourceTemplate | None] = {}
-_ORIGINALS_SIZE = 1024
-_originals: dict[CodeType, CodeType] = {}
+#: spliced code -> the function's own code, as long as the spliced code lives
+_originals: weakref.WeakKeyDictionary[CodeType, CodeType] = weakref.WeakKeyDictionary()
 
 
 def original_of(code: CodeType) -> CodeType:
@@ -196,8 +197,6 @@ class SourceTemplate:
 
     def remember(self, code: CodeType) -> CodeType:
         """Record that ``code`` (spliced, its markers replaced) runs this function's body."""
-        if len(_originals) >= _ORIGINALS_SIZE:
-            _originals.clear()
         _originals[code] = self.original
         return code
 
