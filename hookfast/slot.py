@@ -6,7 +6,7 @@ import contextlib
 import sys
 import weakref
 from collections.abc import Iterator
-from types import CodeType, FunctionType
+from types import CodeType, FunctionType, MethodType
 
 from hookfast import _registry, _trampoline
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
@@ -99,21 +99,84 @@ def _callable_inside(method: Any) -> Any:
     return getattr(original, "__func__", original)
 
 
-def _async_kind(callback: Any) -> str | None:
-    """What makes ``callback`` usable only on an async slot, or None if it is usable on any."""
-    code = getattr(getattr(callback, "__func__", callback), "__code__", None)
-    if code is not None:
-        if code.co_flags & _CO_COROUTINE:
+_MAX_UNWRAP = 100  # steps through partials, __wrapped__ and __call__: a cycle must end somewhere
+_asynccontextmanager_code: CodeType | None = None
+
+
+def _own_async_kind(callback: Any) -> str | None:
+    """What makes ``callback`` itself (nothing it wraps) produce something only an async slot can use."""
+    global _asynccontextmanager_code
+    if isinstance(callback, type):
+        if not hasattr(callback, "__enter__"):  # a class with both protocols works on both kinds
+            if hasattr(callback, "__aenter__"):
+                return "an async context manager class"
+            if hasattr(callback, "__await__"):
+                return "a class whose instances are awaitable"
+        return None
+    target = callback.__func__ if isinstance(callback, MethodType) else callback
+    code = getattr(target, "__code__", None)
+    flags = getattr(code, "co_flags", 0)
+    if type(flags) is int:  # not a mock's attribute
+        if flags & _CO_COROUTINE:
             return "an async def function"
-        if code.co_flags & _CO_ASYNC_GENERATOR:
+        if flags & _CO_ASYNC_GENERATOR:
             return "an async generator function"
-    if isinstance(callback, type) and hasattr(callback, "__aenter__") and not hasattr(callback, "__enter__"):
-        return "an async context manager class"
+    if type(code) is CodeType:
+        if _asynccontextmanager_code is None:
+
+            async def probe() -> Any:
+                yield
+
+            _asynccontextmanager_code = contextlib.asynccontextmanager(probe).__code__  # type: ignore[attr-defined]
+        if code is _asynccontextmanager_code:
+            return "an @asynccontextmanager function"
+    if sys.version_info >= (3, 12):
+        import inspect
+
+        if inspect.iscoroutinefunction(target):  # its code is not: inspect.markcoroutinefunction
+            return "a function marked as a coroutine function"
+    # asyncio's older marker (unittest.mock.AsyncMock carries it)
+    marker = getattr(sys.modules.get("asyncio.coroutines"), "_is_coroutine", None)
+    if marker is not None and getattr(target, "_is_coroutine", None) is marker:
+        return "a function marked as a coroutine function"
     return None
 
 
-def _is_async_only(callback: Any) -> bool:
-    return _async_kind(callback) is not None
+def _async_kind(callback: Any) -> str | None:
+    """What makes ``callback`` usable only on an async slot, or None if it is usable on any.
+
+    That is: calling it gives a coroutine (or another awaitable), an async generator or an async
+    context manager. It looks through what stands between the call and the code that runs:
+    ``functools.partial``, bound methods, the ``__wrapped__`` chain of a Python function (a sync
+    decorator hands on what the function it wraps returns) and the ``__call__`` of a callable
+    object. A callable object with a sync ``__call__`` is sync, whatever it wraps (an
+    ``async_to_sync``-style adapter).
+    """
+    from functools import partial
+
+    through = ""
+    for _ in range(_MAX_UNWRAP):
+        try:
+            kind = _own_async_kind(callback)
+            if kind is not None:
+                return kind + through
+            if isinstance(callback, partial):
+                callback, through = callback.func, through or ", through functools.partial"
+            elif isinstance(callback, (FunctionType, MethodType)):
+                callback = getattr(callback, "__wrapped__", None)
+                if callback is None:
+                    return None
+                through = through or ", through __wrapped__"
+            elif isinstance(callback, type):
+                return None
+            else:
+                callback = getattr(type(callback), "__call__", None)
+                if type(callback) is not FunctionType:
+                    return None  # a builtin's call, or none: nothing of Python's to look at
+                through = through or ", through its __call__"
+        except Exception:  # an exotic object whose attributes raise: nothing known
+            return None
+    return None
 
 
 class SlotDeclaration:
@@ -316,9 +379,10 @@ class SlotDeclaration:
                 f"@{self.qualname}.bind decorator can be used only on top function marked with @hook, "
                 f"got {hook!r}: write @{self.qualname}.bind above @hook"
             )
-        if not self.is_async and _is_async_only(hook.callback):
+        async_kind = None if self.is_async else _async_kind(hook.callback)
+        if async_kind is not None:
             raise TypeError(
-                f"hook {display_name(hook)!r} is asynchronous ({_async_kind(hook.callback)}) and cannot be "
+                f"hook {display_name(hook)!r} is asynchronous ({async_kind}) and cannot be "
                 f"bound to '{self.qualname}', a synchronous slot: bind it to an async def slot, or make "
                 f"the hook synchronous"
             )
