@@ -11,6 +11,7 @@ from collections import namedtuple
 
 from hookfast import _registry
 from hookfast.exceptions import SignatureError, signature_error
+from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD
 from hookfast.hook import HookPriority
 from hookfast.logs import display_name
 from hookfast.slot import SlotDeclaration, declaration_of
@@ -18,6 +19,7 @@ from hookfast.slot import SlotDeclaration, declaration_of
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
     import inspect
+    from collections.abc import Iterator
     from typing import Any
 
     from hookfast.hook import Hook
@@ -126,23 +128,58 @@ def hooks_for(target: Any, name: str | None = None) -> HookPlan:
     return HookPlan(label, entries)
 
 
-def _call_shapes(signature: inspect.Signature) -> list[tuple[list[object], dict[str, object]]]:
-    """The calls a slot of ``signature`` accepts at the two ends: required arguments only; all of them."""
+def _keywords_needed(signature: inspect.Signature, positional: int) -> list[str]:
+    """The parameters a call with ``positional`` positional arguments must pass by keyword."""
     import inspect
 
-    required: tuple[list[object], dict[str, object]] = ([], {})
-    everything: tuple[list[object], dict[str, object]] = ([], {})
+    names = []
+    index = 0
     for parameter in signature.parameters.values():
         kind = parameter.kind
         if kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
-            if parameter.default is inspect.Parameter.empty:
-                required[0].append(object())
-            everything[0].append(object())
-        elif kind is inspect.Parameter.KEYWORD_ONLY:
-            if parameter.default is inspect.Parameter.empty:
-                required[1][parameter.name] = object()
-            everything[1][parameter.name] = object()
-    return [required, everything]
+            if index >= positional and parameter.default is inspect.Parameter.empty:
+                names.append(parameter.name)  # a positional-only one then makes the call fail: fine
+            index += 1
+        elif kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty:
+            names.append(parameter.name)
+    return names
+
+
+def _positional_count(signature: inspect.Signature) -> int:
+    import inspect
+
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(parameter.kind in kinds for parameter in signature.parameters.values())
+
+
+def _call_shapes(
+    slot_signature: inspect.Signature, hook_signature: inspect.Signature, receiver: bool, extra: set[str]
+) -> Iterator[tuple[list[object], dict[str, object]]]:
+    """Calls the slot accepts that are the hook's best chances: one per count of positional arguments.
+
+    For each count, what the slot requires is passed by keyword, and what the hook requires if the
+    slot accepts it too; anything more could only make the hook's binding fail, so if no such call
+    fits the hook, none does.
+    ``extra`` are the keywords the call path adds for the hook (``method_name``).
+    """
+    first = 1 if receiver else 0  # a method's receiver always comes positionally
+    last = _positional_count(slot_signature) + _positional_count(hook_signature) + 1
+    for positional in range(first, last + 1):
+        args = [object() for _ in range(positional)]
+        kwargs: dict[str, object] = {name: object() for name in _keywords_needed(slot_signature, positional)}
+        try:
+            slot_signature.bind(*args, **kwargs)
+        except TypeError:
+            continue  # not a call the slot accepts
+        for name in _keywords_needed(hook_signature, positional):
+            if name in kwargs or name in extra:
+                continue
+            try:  # what the hook needs, if the slot accepts it too
+                slot_signature.bind(*args, **kwargs, **{name: None})
+            except TypeError:
+                continue
+            kwargs[name] = object()
+        yield args, kwargs
 
 
 def _misfit(declaration: SlotDeclaration, bound: Hook[..., Any]) -> SignatureError | None:
@@ -155,15 +192,17 @@ def _misfit(declaration: SlotDeclaration, bound: Hook[..., Any]) -> SignatureErr
     except (TypeError, ValueError):
         return None  # nothing to check against
     extra = {"method_name": declaration.method_name} if bound.wants_method_name() else {}
+    receiver = declaration.kind in (SLOT_METHOD, SLOT_CLASSMETHOD)
     first_error: TypeError | None = None
-    for args, kwargs in _call_shapes(slot_signature):
+    for args, kwargs in _call_shapes(slot_signature, hook_signature, receiver, set(extra)):
         try:
             hook_signature.bind(*args, **kwargs, **extra)
         except TypeError as error:
             first_error = first_error or error
         else:
             return None
-    assert first_error is not None
+    if first_error is None:
+        return None  # the slot accepts no call at all: nothing to check against
     return signature_error(function, bound.callback, first_error)
 
 
@@ -171,8 +210,9 @@ def check_hooks() -> list[SignatureError]:
     """Check every hook bound to a live slot against the slot's signature, now.
 
     Returns one :class:`SignatureError` per (slot, hook) whose hook could never accept the slot's
-    arguments (neither the required ones alone nor all of them, with ``method_name=`` when the hook
-    asks for it), with the message a call would raise. Binding itself stays as permissive as onETL's;
+    arguments: no call that the slot accepts (its receiver passed positionally, ``method_name=``
+    added when the hook asks for it) binds to the hook's signature, ``*args`` and ``**kwargs`` of
+    either side included. The message is the one a call with the slot's required arguments raises. Binding itself stays as permissive as onETL's;
     this is for a project's own tests: ``assert not hookfast.check_hooks()``.
     """
     problems = []

@@ -1305,6 +1305,124 @@ def test_check_hooks_does_not_report_a_hook_fitting_only_some_call_shapes() -> N
     assert display(nothing) in str(error)
 
 
+def test_check_hooks_accepts_hooks_fitting_some_call_of_a_slot_taking_star_args() -> None:
+    """A slot taking ``*args`` / ``**kwargs`` accepts calls its named parameters do not show."""
+
+    @support_hooks
+    class Service:
+        @slot
+        def run(self, *sources: str) -> None:
+            pass
+
+        @slot
+        def configure(self, **options: int) -> None:
+            pass
+
+        @slot
+        @staticmethod
+        def join(*parts: str, sep: str = "") -> None:
+            pass
+
+        @slot
+        @classmethod
+        def build(cls, name: str, *args: Any, **kwargs: Any) -> None:
+            pass
+
+    fitting = {
+        Service.run: [
+            lambda self, first, *rest: None,  # run("a", ...)
+            lambda self, first, second: None,  # run("a", "b")
+            lambda self, first, second=None, *, method_name: None,
+        ],
+        Service.configure: [
+            lambda self, *, verbose: None,  # configure(verbose=1)
+            lambda self, verbose, level=0: None,  # configure(verbose=1) binds by keyword
+            lambda self, **options: None,
+        ],
+        Service.join: [lambda first, *rest, sep="": None, lambda *, sep: None],
+        Service.build: [lambda cls, name, extra, *, flag: None],  # build("n", 1, flag=2)
+    }
+    for slot_object, callbacks in fitting.items():
+        for callback in callbacks:
+            slot_object.bind(hook(callback))
+    for slot_object in fitting:
+        assert errors_about(slot_object) == [], slot_object
+
+    @hook
+    def takes_keyword_only_run_cannot_pass(self: object, *, flag: int) -> None:
+        pass
+
+    Service.run.bind(takes_keyword_only_run_cannot_pass)  # run() passes no keyword at all
+    # configure() passes nothing but the receiver positionally (a keyword can fill `first`, not `/`)
+    Service.configure.bind(hook(lambda self, first, /: None))
+    (run_error,) = errors_about(Service.run)
+    assert display(takes_keyword_only_run_cannot_pass) in str(run_error)
+    (configure_error,) = errors_about(Service.configure)
+    assert "(self, first, /)" in fields(configure_error)["Hook signature"]
+    assert errors_about(Service.build) == []
+    Service.build.bind(hook(lambda name: None))  # the receiver always comes first, positionally
+    assert len(errors_about(Service.build)) == 1
+
+
+SLOT_PARAMETERS = ["", "a", "a, b=1", "*args", "a, *args", "**kwargs", "a, /, **kwargs", "*, k", "a, *, k=1"]
+HOOK_PARAMETERS = [
+    "",
+    "a",
+    "a, b",
+    "a, /",
+    "*rest",
+    "a, *rest",
+    "*, k",
+    "**kwargs",
+    "k, **kwargs",
+    "a, *, z",
+    "method_name",
+    "a, *, method_name",
+]
+
+
+def _fits_some_call(slot_function: Any, hook_function: Any) -> bool:
+    """By brute force: some call of the slot (receiver first) also binds to the hook."""
+    import itertools
+
+    slot_signature, hook_signature = inspect.signature(slot_function), inspect.signature(hook_function)
+    extra = {"method_name": "m"} if "method_name" in hook_signature.parameters else {}
+    names = sorted({*slot_signature.parameters, *hook_signature.parameters, "fresh"} - {"self"})
+    for positional in range(1, 6):
+        for count in range(len(names) + 1):
+            for chosen in itertools.combinations(names, count):
+                args, kwargs = [object()] * positional, dict.fromkeys(chosen, 0)
+                try:
+                    slot_signature.bind(*args, **kwargs)
+                    hook_signature.bind(*args, **kwargs, **extra)
+                except TypeError:
+                    continue
+                return True
+    return False
+
+
+def test_check_hooks_reports_exactly_the_hooks_no_call_of_the_slot_fits() -> None:
+    namespace: dict[str, Any] = {}
+    for number, parameters in enumerate(SLOT_PARAMETERS):
+        exec(f"def slot_{number}(self, {parameters}): pass", namespace)
+    for number, parameters in enumerate(HOOK_PARAMETERS):
+        exec(f"def hook_{number}(self, {parameters}): pass", namespace)
+    checked = 0
+    for slot_number in range(len(SLOT_PARAMETERS)):
+        slot_function = namespace[f"slot_{slot_number}"]
+        Service = support_hooks(type("Service", (), {"run": slot(slot_function)}))
+        expected = set()
+        for hook_number in range(len(HOOK_PARAMETERS)):
+            hook_function = namespace[f"hook_{hook_number}"]
+            Service.run.bind(hook(hook_function))
+            if not _fits_some_call(slot_function.__hooks__.body, hook_function):
+                expected.add(str(inspect.signature(hook_function)))
+        reported = {fields(error)["Hook signature"] for error in errors_about(Service.run)}
+        assert reported == expected, SLOT_PARAMETERS[slot_number]
+        checked += len(expected)
+    assert checked > 20  # the brute force finds misfits: the comparison means something
+
+
 def test_check_hooks_knows_the_receiver_of_each_slot_kind() -> None:
     @support_hooks
     class Service:
