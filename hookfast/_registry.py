@@ -329,11 +329,15 @@ def skip_locally(
     """Skip hooks in this thread or asyncio task only, inside the block (the scoped skips).
 
     Nests with itself (the scopes add up) and with the process-wide states (they apply on top);
-    restored on exit, whatever ends the block (an exception, a cancellation).
+    restored on exit, whatever ends the block (an exception, a cancellation). Tasks and contexts
+    copied inside the block skip with it while it runs, not after it (see ``_scope``).
     """
-    scope = _scope.current.get().adding(everything, frozenset(declarations), frozenset(hooks))
-    with _dispatch.gated(_scope.current, scope):
-        yield
+    scope = _scope.in_force().adding(everything, frozenset(declarations), frozenset(hooks))
+    try:
+        with _dispatch.gated(_scope.current, scope):
+            yield
+    finally:
+        scope.ended = True
 
 
 def _recompute(declaration: SlotDeclaration) -> None:

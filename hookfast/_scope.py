@@ -5,6 +5,12 @@ starts with none, a task inherits its creator's). The call path consults it only
 that scoped skips hold open, through :func:`scoped_calls`, so while no scoped skip is active
 anywhere a call costs what it did before they existed. Written once; the twins and the async
 call path call :func:`scoped_calls`.
+
+A scope lasts as long as its ``with`` block. A task created inside the block (or a context
+copied there) inherits it while the block runs; once the block has ended, that task behaves as
+if the block had ended there too: the scope falls back to the enclosing one still in force, if
+any. So what a call skips never depends on whether something else (NOTICE logging, a ``trace()``
+block, another scoped skip) happens to hold the gate open.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings a
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-__all__ = ["Scope", "current", "scoped_calls", "set_builder"]
+__all__ = ["Scope", "current", "in_force", "scoped_calls", "set_builder"]
 
 
 class Scope:
@@ -28,12 +34,22 @@ class Scope:
         hooks: hooks skipped wherever they are bound (hook level).
     """
 
-    __slots__ = ("cache", "declarations", "everything", "hooks")
+    __slots__ = ("cache", "declarations", "ended", "everything", "hooks", "parent")
 
-    def __init__(self, everything: bool, declarations: frozenset[Any], hooks: frozenset[Any]) -> None:
+    def __init__(
+        self,
+        everything: bool,
+        declarations: frozenset[Any],
+        hooks: frozenset[Any],
+        parent: Scope | None = None,
+    ) -> None:
         self.everything = everything
         self.declarations = declarations
         self.hooks = hooks
+        #: the scope in force where this one's block began (what it falls back to); None for EMPTY
+        self.parent = parent
+        #: this scope's block has ended: a context that still holds it uses :attr:`parent`
+        self.ended = False
         #: dispatcher -> (its calls tuple, the tuple with this scope applied); a state change makes
         #: a new calls tuple, which misses the cache
         self.cache: dict[Any, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
@@ -45,7 +61,9 @@ class Scope:
         hooks: frozenset[Any] = frozenset(),
     ) -> Scope:
         """This scope with more skipped (nested scoped skips add up)."""
-        return Scope(self.everything or everything, self.declarations | declarations, self.hooks | hooks)
+        return Scope(
+            self.everything or everything, self.declarations | declarations, self.hooks | hooks, self
+        )
 
 
 EMPTY = Scope(False, frozenset(), frozenset())
@@ -64,11 +82,25 @@ def set_builder(build: Callable[[Any, Scope], tuple[Any, ...]]) -> None:
     _build = build
 
 
+def in_force() -> Scope:
+    """The scoped skips in force in this context: its scope, or the nearest enclosing one whose
+    block has not ended (:data:`EMPTY` if none)."""
+    scope = current.get()
+    while scope.ended:  # copied into a task or a context before its block ended
+        assert scope.parent is not None  # only blocks end, and each has the scope it began in
+        scope = scope.parent
+    return scope
+
+
 def scoped_calls(dispatcher: Any, calls: tuple[Any, ...]) -> tuple[Any, ...]:
     """``calls`` (the dispatcher's tuple) without what this context's scoped skips silence."""
     scope = current.get()
     if scope is EMPTY:
         return calls
+    if scope.ended:
+        scope = in_force()
+        if scope is EMPTY:
+            return calls
     cached = scope.cache.get(dispatcher)
     if cached is not None and cached[0] is calls:
         return cached[1]

@@ -38,8 +38,9 @@ def skip_hooks(cls: type, *, local: bool = False) -> Iterator[None]:
     Does nothing if the class level is already stopped; otherwise resumes it on exit, also on error.
 
     Args:
-        local: skip only in the current thread and asyncio task (tasks it creates inherit it);
-            the slots covered are those visible on ``cls`` when the block starts.
+        local: skip only in the current thread and asyncio task (tasks it creates inherit it
+            while the block runs, not after); the slots covered are those visible on ``cls`` when
+            the block starts.
     """
     if local:
         slot_logger.log(
