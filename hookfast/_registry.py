@@ -387,12 +387,13 @@ def unbind(declaration: SlotDeclaration, bound: BoundHook) -> None:
 
 
 def collect_bound_hooks(
-    declaration: SlotDeclaration,
+    declaration: SlotDeclaration, scope: _scope.Scope = _scope.EMPTY
 ) -> list[tuple[int, int, int, tuple[BoundHook, type, str | None]]]:
     """Every hook bound along the MRO to ``declaration``'s name, active or not, unordered.
 
     As (priority, depth, position, (hook, class bound on, silencing level or None)), the levels
-    checked in the order global, class, slot, hook: what :func:`collect_active_hooks` leaves out.
+    checked in the order global, class, slot, hook, then ``"local"`` (what ``scope``, the scoped
+    skips of a context, silences): what :func:`collect_active_hooks` leaves out with that scope.
     """
     entries = []
     owner = declaration.owner
@@ -410,6 +411,8 @@ def collect_bound_hooks(
                 level = "slot"
             elif not bound._enabled:
                 level = "hook"
+            elif scope.everything or own in scope.declarations or bound in scope.hooks:
+                level = "local"
             else:
                 level = None
             entries.append((bound._priority, depth, position, (bound, klass, level)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from hookfast import _registry
+from hookfast import _registry, _scope
 from hookfast.exceptions import SignatureError, signature_error
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD
 from hookfast.hook import HookPriority
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["HookPlan", "PlannedHook", "check_hooks", "hooks_for"]
 
 #: the state levels, in the order :attr:`PlannedHook.silenced_by` reports the first that applies
-SILENCING_LEVELS = ("global", "class", "slot", "hook")
+#: (the process-wide levels, then the scoped skips of the calling thread or task)
+SILENCING_LEVELS = ("global", "class", "slot", "hook", "local")
 
 
 class PlannedHook(namedtuple("PlannedHook", "hook priority enabled bound_on silenced_by")):
@@ -38,16 +39,17 @@ class PlannedHook(namedtuple("PlannedHook", "hook priority enabled bound_on sile
         priority: its :class:`hookfast.HookPriority`.
         enabled: its own switch (the hook level).
         bound_on: the class whose slot declaration it is bound to.
-        silenced_by: None if it runs, else the first level that stops it now: ``"global"``
-            (``stop_all_hooks``), ``"class"`` (``Cls.suspend_hooks``), ``"slot"``
-            (``Cls.method.suspend_hooks``) or ``"hook"`` (``hook.disable``).
+        silenced_by: None if it runs, else the first level that stops it now, for a call made
+            in the calling thread or task: ``"global"`` (``stop_all_hooks``), ``"class"``
+            (``Cls.suspend_hooks``), ``"slot"`` (``Cls.method.suspend_hooks``), ``"hook"``
+            (``hook.disable``) or ``"local"`` (a ``skip*(local=True)`` block in force there).
     """
 
     __slots__ = ()
 
     @property
     def runs(self) -> bool:
-        """Whether a call made now runs this hook."""
+        """Whether a call made now, in the calling thread or task, runs this hook."""
         return self.silenced_by is None
 
 
@@ -66,7 +68,7 @@ class HookPlan(tuple):  # type: ignore[type-arg]
 
     @property
     def running(self) -> tuple[Hook[..., Any], ...]:
-        """The hooks a call made now runs, in order."""
+        """The hooks a call made now, in the calling thread or task, runs, in order."""
         return tuple(entry.hook for entry in self if entry.runs)
 
     def __repr__(self) -> str:
@@ -105,6 +107,9 @@ def _declaration(target: Any, name: str | None) -> SlotDeclaration:
 def hooks_for(target: Any, name: str | None = None) -> HookPlan:
     """Which hooks a call of a slot would run now, in order, and which a state level silences.
 
+    The answer is for a call made here: in the calling thread or task, whose scoped skips
+    (``skip*(local=True)``) count as the ``"local"`` level.
+
     Args:
         target: a slot seen through its class (``Cls.method``), or a class or an instance.
         name: with a class or an instance: the method's name; the slot is the one that class
@@ -117,7 +122,7 @@ def hooks_for(target: Any, name: str | None = None) -> HookPlan:
     entries = [
         PlannedHook(bound, HookPriority(priority), bound._enabled, klass, level)
         for priority, _, _, (bound, klass, level) in sorted(
-            _registry.collect_bound_hooks(declaration), key=lambda entry: entry[:3]
+            _registry.collect_bound_hooks(declaration, _scope.in_force()), key=lambda entry: entry[:3]
         )
     ]
     owner = declaration.owner

@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Iterator
 from types import CodeType, FunctionType, MethodType
 
-from hookfast import _registry, _trampoline
+from hookfast import _registry, _scope, _trampoline
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
@@ -458,10 +458,11 @@ class SlotDeclaration:
         return [] if self.suspended or self.suspended_by else [bound for bound in self.hooks if bound.enabled]
 
     def merged_hooks(self) -> tuple[Hook[..., Any], ...]:
-        """The hooks a call of this slot runs now, in order, across the MRO and all four levels."""
+        """The hooks a call of this slot runs now, in order, across the MRO and all four levels,
+        for a call made in the calling thread or task (its scoped skips apply too)."""
         if self.backend is None:
             return ()
-        ordered = _registry.in_call_order(_registry.collect_active_hooks(self))
+        ordered = _registry.in_call_order(_registry.collect_active_hooks(self, _scope.in_force()))
         return ordered  # type: ignore[return-value]  # the registry sees a Hook as a BoundHook
 
     # onETL's HookCollection names, so code that used ``Cls.method.__hooks__`` keeps working.

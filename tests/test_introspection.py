@@ -11,11 +11,13 @@ collect garbage first and only look at the errors about their own slot (:func:`e
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gc
 import inspect
 import logging
 import re
+import threading
 import weakref
 from typing import Any
 
@@ -1520,3 +1522,81 @@ def test_check_hooks_is_callable_with_no_slots_of_this_test() -> None:
     errors = check_hooks()
     assert isinstance(errors, list)
     assert all(isinstance(error, SignatureError) for error in errors)
+
+
+# =========================================================================== hooks_for and scoped skips
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_plan_honours_the_local_skips_of_the_calling_thread_or_task(level: str) -> None:
+    calls: list[str] = []
+    Base, Child, hooks = build_hierarchy(calls)
+    skipped_hook = hooks["base normal 2"]
+    skip = {
+        "global": lambda: skip_all_hooks(local=True),
+        "class": lambda: Base.skip_hooks(local=True),
+        "slot": lambda: Base.m.skip_hooks(local=True),
+        "hook": lambda: skipped_hook.skip(local=True),
+    }[level]
+    seen_elsewhere: list[Any] = []
+
+    def other_thread() -> None:
+        seen_elsewhere.append(hooks_for(Child, "m"))
+
+    with skip():
+        plan = hooks_for(Child, "m")
+        calls.clear()
+        Child().m(1)
+        ran = calls[:-1]
+        assert names(plan.running) == ran  # what a call made here runs
+        for entry in plan:
+            assert entry.runs is (entry.silenced_by is None)
+        if level == "global":
+            silenced = {entry.hook for entry in plan}
+        elif level == "hook":
+            silenced = {skipped_hook}
+        else:  # class and slot: Base's own hooks (a class-level skip of Base covers Base.m only)
+            silenced = {entry.hook for entry in plan if entry.bound_on is Base}
+        assert {entry.hook for entry in plan if entry.silenced_by == "local"} == silenced
+        assert silenced and not (silenced & set(plan.running))
+        assert Child.m.__hooks__.merged_hooks() == plan.running
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+    (elsewhere,) = seen_elsewhere  # another thread's calls are not skipped
+    assert names(elsewhere.running) == CHILD_ORDER
+    assert "silenced by local" in repr(plan)
+    assert names(hooks_for(Child, "m").running) == CHILD_ORDER  # the block ended
+
+
+def test_plan_names_a_process_wide_level_before_local(resume_global: None) -> None:
+    calls: list[str] = []
+    C = make_class("method", calls)
+    bound = C.m.bind(recorder(calls, "recorder"))
+    with skip_all_hooks(local=True):
+        (entry,) = hooks_for(C.m)
+        assert entry.silenced_by == "local"
+        bound.disable()
+        (entry,) = hooks_for(C.m)
+        assert entry.silenced_by == "hook"
+        bound.enable()
+
+
+def test_plan_in_a_task_follows_the_task_scoped_skips() -> None:
+    calls: list[str] = []
+    C = make_class("method", calls)
+    bound = C.m.bind(recorder(calls, "recorder"))
+
+    async def skipping() -> tuple[str | None, ...]:
+        with bound.skip(local=True):
+            await asyncio.sleep(0)
+            return tuple(entry.silenced_by for entry in hooks_for(C.m))
+
+    async def running() -> tuple[str | None, ...]:
+        await asyncio.sleep(0)
+        return tuple(entry.silenced_by for entry in hooks_for(C.m))
+
+    async def main() -> list[tuple[str | None, ...]]:
+        return list(await asyncio.gather(skipping(), running()))
+
+    assert asyncio.run(main()) == [("local",), (None,)]
