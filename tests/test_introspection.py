@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import weakref
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,6 +221,26 @@ def test_unbind_removes_every_binding_of_the_hook_to_that_slot() -> None:
     assert call(C, calls) == ["other", "m"]
     assert list(C.m.__hooks__) == [other]
     assert twice.slots == ()
+
+
+def test_the_documents_describe_unbind_as_it_behaves() -> None:
+    """README and docs/compatibility.md say that unbind removes every binding to the slot: it does."""
+    calls: list[str] = []
+    C = make_class("method", calls)
+    twice = recorder(calls, "twice")
+    C.m.bind(twice)
+    C.m.bind(twice)
+    C.m.unbind(twice)
+    assert call(C, calls) == ["m"]  # one unbind: no binding of it left there
+    root = Path(__file__).resolve().parent.parent
+    for document in ("README.md", "docs/compatibility.md"):
+        text = " ".join((root / document).read_text(encoding="utf-8").split())
+        sentences = [sentence for sentence in re.split(r"(?<=\.) ", text) if "unbind" in sentence]
+        claims = [sentence for sentence in sentences if "binding" in sentence]
+        assert claims, f"{document} says nothing about what unbind removes"
+        for claim in claims:
+            assert "one binding" not in claim, f"{document}: {claim}"
+        assert any("every binding" in claim for claim in claims), document
 
 
 def test_unbinding_the_last_hook_restores_the_plain_method(kind: str) -> None:
