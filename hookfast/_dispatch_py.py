@@ -97,12 +97,12 @@ class _CallableDispatch:
 
     # the two names the class itself defines, forwarded like the rest (__name__ and __qualname__
     # are not class attributes: they reach the shared dict or __getattr__)
-    __module__ = property(lambda self: self._function.__module__)  # type: ignore[assignment]
-    __doc__ = property(lambda self: self._function.__doc__)  # type: ignore[assignment]
+    __module__ = property(lambda self: self._function.__module__)
+    __doc__ = property(lambda self: self._function.__doc__)
 
     def __reduce__(self) -> str:
         # as pickle does for a function: by reference to its qualified name in its module
-        return self._function.__qualname__  # type: ignore[no-any-return]
+        return self._function.__qualname__
 
     def __copy__(self) -> _CallableDispatch:
         return self

@@ -127,7 +127,7 @@ def _own_async_kind(callback: Any) -> str | None:
             async def probe() -> Any:
                 yield
 
-            _asynccontextmanager_code = contextlib.asynccontextmanager(probe).__code__  # type: ignore[attr-defined]
+            _asynccontextmanager_code = contextlib.asynccontextmanager(probe).__code__
         if code is _asynccontextmanager_code:
             return "an @asynccontextmanager function"
     if sys.version_info >= (3, 12):
