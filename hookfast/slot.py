@@ -88,6 +88,8 @@ else:
 __all__ = ["SlotDeclaration", "declaration_of", "slot"]
 
 _MISSING = object()
+#: what a slot's function (and each decorator's wrapper above it) carries besides ``__hooks__``
+_SLOT_API = ("bind", "unbind", "suspend_hooks", "resume_hooks", "skip_hooks")
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
 _CO_ASYNC_GENERATOR = 0x200  # inspect.CO_ASYNC_GENERATOR
 
@@ -179,6 +181,19 @@ def _async_kind(callback: Any) -> str | None:
     return None
 
 
+def _own_dict(value: Any) -> dict[str, Any] | None:
+    """``value``'s own attribute dict, or None: not what a ``__getattr__`` forwards ``__dict__`` to."""
+    for klass in type(value).__mro__:
+        descriptor = klass.__dict__.get("__dict__")
+        if descriptor is not None:
+            try:
+                namespace = descriptor.__get__(value, type(value))
+            except Exception:
+                return None
+            return namespace if type(namespace) is dict else None
+    return None
+
+
 class SlotDeclaration:
     """One ``@slot`` method of one class: its hooks, its slot-level switch and its dispatcher.
 
@@ -214,6 +229,9 @@ class SlotDeclaration:
         self._trampoline: CodeType | None = None
         #: the function's own ``__wrapped__`` before registration, restored by :meth:`detach`
         self._saved_wrapped: Any = _MISSING
+        #: the attribute dicts of the wrappers of decorators above @slot, each with what it held
+        #: of the slot API before registration
+        self._wrappers_saved: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self._marked_coroutine = False
         self.backend: Backend | None = None
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]  # set by attach()
@@ -249,6 +267,7 @@ class SlotDeclaration:
             kind = SLOT_METHOD
         method_name = function.__name__  # as onETL: a callable without a name fails here
         swappable = type(function) is FunctionType
+        wrappers = self._decorators_above(owner, name, value, swappable)
         self.owner, self.name, self.kind, self.original_value = owner, name, kind, value
         self.method_name = method_name
         self.body = _trampoline.private_copy(function) if swappable else function  # type: ignore[arg-type]
@@ -269,6 +288,10 @@ class SlotDeclaration:
             self.active_value = staticmethod(self.dispatch_callable)
         else:
             self.active_value = self.dispatch_callable
+        if wrappers:
+            # decorators above @slot: the class keeps the user's wrapper, whose call reaches the
+            # function, whose code dispatches while hooks can run (decorator, hooks, body)
+            self.active_value = value
         dispatcher.set_class_values(value, self.active_value)
         if swappable:
             self.original_code = function.__code__
@@ -285,11 +308,7 @@ class SlotDeclaration:
 
                 inspect.markcoroutinefunction(function)
                 self._marked_coroutine = True
-        function.bind = self.bind  # type: ignore[attr-defined]
-        function.unbind = self.unbind  # type: ignore[attr-defined]
-        function.suspend_hooks = self.suspend_hooks  # type: ignore[attr-defined]
-        function.resume_hooks = self.resume_hooks  # type: ignore[attr-defined]
-        function.skip_hooks = self.skip_hooks  # type: ignore[attr-defined]
+        self._put_slot_api(function, wrappers)
 
     def detach(self) -> None:
         """Undo :meth:`attach` (the registry rolls back a failed ``@support_hooks``)."""
@@ -302,8 +321,15 @@ class SlotDeclaration:
                 function.__wrapped__ = self._saved_wrapped  # type: ignore[attr-defined]
         if self._marked_coroutine:
             function.__dict__.pop("_is_coroutine_marker", None)
-        for attribute in ("bind", "unbind", "suspend_hooks", "resume_hooks", "skip_hooks"):
+        for attribute in _SLOT_API:
             function.__dict__.pop(attribute, None)
+        for namespace, saved in self._wrappers_saved:
+            for attribute in (*_SLOT_API, "__hooks__"):
+                if attribute in saved:
+                    namespace[attribute] = saved[attribute]
+                else:
+                    namespace.pop(attribute, None)
+        self._wrappers_saved = []
         self.owner = None
         self.kind = ""
         self.active_value = self.backend = self.dispatcher = self.body = None  # type: ignore[assignment]
@@ -314,6 +340,73 @@ class SlotDeclaration:
         self._marked_coroutine = False
         self.parents = frozenset()
         self.has_children = False
+
+    def wrappers_of(self, value: Any) -> list[Any] | None:
+        """The decorators' wrappers between ``value`` (a class attribute) and this slot, outermost first.
+
+        Follows ``__wrapped__`` (which ``functools.wraps`` sets) from ``value``, looking inside
+        classmethods, staticmethods and bound methods. ``[]``: ``value`` is the slot's own
+        function or dispatcher; ``None``: the chain does not reach the slot.
+        """
+        current = value
+        wrappers: list[Any] = []
+        for _ in range(_MAX_UNWRAP):
+            if isinstance(current, (classmethod, staticmethod, MethodType)):
+                current = current.__func__
+            if current is self.function or (
+                self.dispatch_callable is not None and current is self.dispatch_callable
+            ):
+                return wrappers
+            wrappers.append(current)
+            try:
+                current = getattr(current, "__wrapped__", _MISSING)
+            except Exception:  # an exotic wrapper whose attributes raise: not ours to follow
+                return None
+            if current is _MISSING:
+                return None
+        return None
+
+    def _decorators_above(self, owner: type, name: str, value: Any, swappable: bool) -> list[Any]:
+        """The wrappers of decorators placed above ``@slot`` (checked before :meth:`attach` changes anything).
+
+        Raises:
+            TypeError: the class attribute carries this slot's marker but does not lead to it
+                through ``__wrapped__``, or a wrapper cannot carry the slot API, or the slot's
+                callable cannot dispatch from under a decorator.
+        """
+        wrappers = self.wrappers_of(value)
+        where = f"'{owner.__qualname__}.{name}'"
+        if wrappers is None:
+            raise TypeError(
+                f"{where} is {value!r}, which carries the @slot marker of '{self.qualname}' but does "
+                "not lead to it through __wrapped__: use functools.wraps in the decorator above "
+                "@slot, or place @slot above the decorator"
+            )
+        for wrapper in wrappers:
+            if _own_dict(wrapper) is None:
+                raise TypeError(
+                    f"{where}: the decorator above @slot gave {wrapper!r}, which has no attribute "
+                    f"dict to carry {name}.bind and the rest of the slot API: place @slot above "
+                    "the decorator"
+                )
+        if wrappers and not swappable:
+            raise TypeError(
+                f"{where}: a decorator above @slot needs a slot defined with def, got "
+                f"{self.function!r}: place @slot above the decorator"
+            )
+        return wrappers
+
+    def _put_slot_api(self, function: Any, wrappers: list[Any]) -> None:
+        """``bind``, ``unbind`` and the switches on the function and on each decorator's wrapper."""
+        api = {attribute: getattr(self, attribute) for attribute in _SLOT_API}
+        for attribute, bound in api.items():
+            setattr(function, attribute, bound)
+        for wrapper in wrappers:
+            namespace = _own_dict(wrapper)
+            assert namespace is not None  # checked by _decorators_above
+            saved = {key: namespace[key] for key in (*_SLOT_API, "__hooks__") if key in namespace}
+            self._wrappers_saved.append((namespace, saved))
+            namespace.update(api, __hooks__=self)
 
     def holds(self, value: Any) -> bool:
         """Whether ``value`` (a class attribute) is one of the objects standing for this slot."""
@@ -499,6 +592,9 @@ def slot(method: Any) -> Any:  # noqa: F811 - typing.overload without importing 
 
     The method is returned unchanged, only marked: ``@support_hooks`` on the class makes it
     dispatch. Dunder methods (``__init__``) are allowed, other names starting with ``_`` are not.
+
+    A decorator may stand above ``@slot`` if it uses ``functools.wraps``: ``Cls.method.bind`` then
+    works through it, and a call runs the decorator, then the hooks, then the method.
 
     Raises:
         SyntaxError: the method is already a slot.

@@ -85,7 +85,8 @@ def support_hooks(cls: C) -> C:
     if not found:
         raise SyntaxError(
             "@support_hooks can be used only with @slot decorator on some of class methods: "
-            f"class {cls.__qualname__!r} declares none (inherited slots need no @support_hooks)"
+            f"class {cls.__qualname__!r} declares none (inherited slots need no @support_hooks; "
+            "a decorator placed above @slot must use functools.wraps)"
         )
     class_level: dict[str, Callable[..., Any]] = {
         "skip_hooks": skip_hooks,
