@@ -40,7 +40,6 @@ _HOOK_KINDS: dict[int, HookKind] = {
 }
 
 
-
 class Recording:
     """The record list of one ``trace()`` block, and whether the block is still running.
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import namedtuple
 
 from hookfast import _registry, _scope
-from hookfast.exceptions import SignatureError, signature_error
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD
+from hookfast.exceptions import SignatureError, signature_error
 from hookfast.hook import HookPriority
 from hookfast.logs import display_name
 from hookfast.slot import SlotDeclaration, declaration_of
@@ -217,8 +217,9 @@ def check_hooks() -> list[SignatureError]:
     Returns one :class:`SignatureError` per (slot, hook) whose hook could never accept the slot's
     arguments: no call that the slot accepts (its receiver passed positionally, ``method_name=``
     added when the hook asks for it) binds to the hook's signature, ``*args`` and ``**kwargs`` of
-    either side included. The message is the one a call with the slot's required arguments raises. Binding itself stays as permissive as onETL's;
-    this is for a project's own tests: ``assert not hookfast.check_hooks()``.
+    either side included. The message is the one a call with the slot's required arguments
+    raises. Binding itself stays as permissive as onETL's; this is for a project's own tests:
+    ``assert not hookfast.check_hooks()``.
     """
     problems = []
     for declaration in _registry.live_declarations():

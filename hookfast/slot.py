@@ -172,7 +172,7 @@ def _async_kind(callback: Any) -> str | None:
             elif isinstance(callback, type):
                 return None
             else:
-                callback = getattr(type(callback), "__call__", None)
+                callback = getattr(type(callback), "__call__", None)  # noqa: B004 - its code, not callable()
                 if type(callback) is not FunctionType:
                     return None  # a builtin's call, or none: nothing of Python's to look at
                 through = through or ", through its __call__"
@@ -526,8 +526,9 @@ class SlotDeclaration:
 
         Args:
             local: skip only in the current thread and asyncio task (tasks it creates inherit
-                it while the block runs, not after); other threads and tasks keep running the hooks. Nests with itself and with the
-                process-wide states, and is restored however the block ends.
+                it while the block runs, not after); other threads and tasks keep running the
+                hooks. Nests with itself and with the process-wide states, and is restored however
+                the block ends.
         """
         if local:
             slot_logger.log(NOTICE, "|Hooks| Disabling hooks in this thread or task")

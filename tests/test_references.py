@@ -388,7 +388,7 @@ def test_attributes_of_a_wrapped_callable_reach_through_the_slot(kind: str) -> N
         @support_hooks
         class Service:
             @slot
-            @functools.lru_cache(maxsize=None)  # noqa: B019 - a cache on a method is the point here
+            @functools.lru_cache(maxsize=None)  # noqa: B019, UP033 - an lru_cache wrapper is the point here
             def run(self, x: int) -> int:
                 calls.append(("body", x))
                 return x * 10
@@ -401,7 +401,7 @@ def test_attributes_of_a_wrapped_callable_reach_through_the_slot(kind: str) -> N
         class Service:  # type: ignore[no-redef]
             @slot
             @classmethod
-            @functools.lru_cache(maxsize=None)
+            @functools.lru_cache(maxsize=None)  # noqa: UP033 - the lru_cache wrapper is the point
             def run(cls, x: int) -> int:
                 calls.append(("body", x))
                 return x * 10
@@ -413,7 +413,7 @@ def test_attributes_of_a_wrapped_callable_reach_through_the_slot(kind: str) -> N
         class Service:  # type: ignore[no-redef]
             @slot
             @staticmethod
-            @functools.lru_cache(maxsize=None)
+            @functools.lru_cache(maxsize=None)  # noqa: UP033 - the lru_cache wrapper is the point
             def run(x: int) -> int:
                 calls.append(("body", x))
                 return x * 10

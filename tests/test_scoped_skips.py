@@ -277,7 +277,7 @@ def test_the_gate_closes_after_the_last_scope(monkeypatch: pytest.MonkeyPatch) -
     assert _dispatch._gate_holders == 0
 
 
-# --------------------------------------------------------------------------- a scope lasts as long as its block
+# ------------------------------------------------------------------- a scope lasts as long as its block
 
 ELSE_ON = ["nothing", "NOTICE logging", "another local skip", "a trace() elsewhere"]
 
@@ -345,7 +345,9 @@ def run_task_after_the_block(block: Any, call: Any, what: str) -> tuple[Any, Any
 
 @pytest.mark.parametrize("what", ELSE_ON)
 @pytest.mark.parametrize("level", LEVELS)
-def test_a_task_created_inside_a_local_skip_runs_the_hooks_once_the_block_ended(level: str, what: str) -> None:
+def test_a_task_created_inside_a_local_skip_runs_the_hooks_once_the_block_ended(
+    level: str, what: str
+) -> None:
     ran: list[Any] = []
     Base, Child, on_base, _on_child = build(ran)
     result, _ = run_task_after_the_block(local_skip(level, Base, on_base), lambda: Child().run("late"), what)
@@ -356,7 +358,7 @@ def test_a_task_created_inside_a_local_skip_runs_the_hooks_once_the_block_ended(
 @pytest.mark.parametrize("what", ELSE_ON)
 def test_a_task_falls_back_to_the_enclosing_local_skip_still_in_force(what: str) -> None:
     ran: list[Any] = []
-    Base, Child, on_base, on_child = build(ran)
+    _Base, Child, on_base, on_child = build(ran)
 
     async def main() -> None:
         go = asyncio.Event()
