@@ -8,7 +8,7 @@ from functools import partial
 
 from hookfast import _registry
 from hookfast.logs import NOTICE, slot_logger
-from hookfast.slot import declaration_of
+from hookfast.slot import SlotDeclaration, declaration_of
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
@@ -63,6 +63,22 @@ def skip_hooks(cls: type, *, local: bool = False) -> Iterator[None]:
         _registry.set_class_suspended(cls, False)
 
 
+def _copy_of_a_registered_slot(value: Any, declaration: SlotDeclaration) -> bool:
+    """Whether ``value`` is a decorator's wrapper of a slot that some class already registered.
+
+    ``functools.wraps(Base.m)`` (or ``m = retry(Base.m)``) in a subclass copies the slot's
+    attributes, its marker included, onto the wrapper. Such an attribute is a plain override of
+    ``Base.m``, with or without ``@support_hooks`` on the subclass: the hooks run when its call
+    reaches ``Base.m``. (The slot's own objects assigned elsewhere stay an error: see
+    ``_registry.register``.)
+    """
+    return (
+        declaration.owner is not None
+        and not declaration.holds(value)
+        and declaration.wrappers_of(value) != []
+    )
+
+
 def support_hooks(cls: C) -> C:
     """Make every ``@slot`` method declared in ``cls`` dispatch to its hooks.
 
@@ -81,6 +97,7 @@ def support_hooks(cls: C) -> C:
         (name, value, declaration)
         for name, value in list(vars(cls).items())
         if (declaration := declaration_of(value)) is not None
+        and not _copy_of_a_registered_slot(value, declaration)
     ]
     if not found:
         raise SyntaxError(

@@ -2,8 +2,10 @@
 
 ``@log_calls @slot def run`` (a decorator written with ``functools.wraps``): the class keeps the
 user's wrapper, ``Cls.run.bind`` and the rest of the slot API reach the slot through it, and a
-hooked call runs the decorator, then the hooks, then the body, once each. Every test runs on
-both backends.
+hooked call runs the decorator, then the hooks, then the body, once each. A subclass attribute
+that wraps the parent's slot (``@functools.wraps(Base.run) def run``, ``run = retry(Base.run)``)
+is a plain override, with or without ``@support_hooks`` on the subclass. Every test runs on both
+backends.
 """
 
 from __future__ import annotations
@@ -329,7 +331,9 @@ def test_a_marker_without_a_wrapped_chain_is_refused_and_leaves_no_trace() -> No
             return "run"
 
     before = dict(vars(Service))
-    with pytest.raises(TypeError, match=r"Service\.run' is .* does not lead to it through __wrapped__.*functools\.wraps"):
+    with pytest.raises(
+        TypeError, match=r"Service\.run' is .* does not lead to it through __wrapped__.*functools\.wraps"
+    ):
         support_hooks(Service)
     assert dict(vars(Service)) == before
     assert not hasattr(plain, "bind")
@@ -354,7 +358,9 @@ def test_a_wrapper_without_an_attribute_dict_is_refused() -> None:
     class Service:
         run = staticmethod(Forwarding(slot(lambda: "run")))
 
-    with pytest.raises(TypeError, match=r"Service\.run': the decorator above @slot gave .* no attribute dict"):
+    with pytest.raises(
+        TypeError, match=r"Service\.run': the decorator above @slot gave .* no attribute dict"
+    ):
         support_hooks(Service)
 
 
@@ -371,7 +377,7 @@ def test_a_decorator_without_functools_wraps_is_named_when_the_class_has_no_slot
         def run(self) -> None:
             pass
 
-    with pytest.raises(SyntaxError, match="a decorator placed above @slot must use functools.wraps"):
+    with pytest.raises(SyntaxError, match=r"a decorator placed above @slot must use functools\.wraps"):
         support_hooks(Service)
 
 
@@ -405,3 +411,100 @@ def test_a_failing_support_hooks_restores_the_decorators_wrappers() -> None:
     Service.a_run.bind(recorder(log))
     assert Service().a_run() == "run"
     assert log == ["decorator", "hook"]
+
+
+# --------------------------------------------------------------------------- a parent's slot wrapped below
+
+
+def make_base(kind: str, log: list[Any]) -> type:
+    if kind == "method":
+
+        @support_hooks
+        class Base:
+            @slot
+            def run(self, x: int) -> int:
+                log.append("base body")
+                return x
+
+    elif kind == "classmethod":
+
+        @support_hooks
+        class Base:  # type: ignore[no-redef]
+            @slot
+            @classmethod
+            def run(cls, x: int) -> int:
+                log.append("base body")
+                return x
+
+    else:
+
+        @support_hooks
+        class Base:  # type: ignore[no-redef]
+            @slot
+            @staticmethod
+            def run(x: int) -> int:
+                log.append("base body")
+                return x
+
+    return Base
+
+
+@pytest.mark.parametrize("with_support_hooks", [True, False])
+@pytest.mark.parametrize("hooked_before", [True, False])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_subclass_wrapping_the_parents_slot_is_a_plain_override(
+    kind: str, hooked_before: bool, with_support_hooks: bool
+) -> None:
+    log: list[Any] = []
+    Base = make_base(kind, log)
+    if hooked_before:  # the class holds the dispatcher when the subclass wraps it
+        Base.run.bind(recorder(log, "base hook"))
+    retry = logging_decorator(log, "retry")
+    parent = Base.__dict__["run"]
+
+    class Child(Base):  # type: ignore[valid-type, misc]
+        run = retry(parent) if kind == "method" else type(parent)(retry(parent.__func__))
+
+        @slot
+        def other(self) -> None:
+            pass
+
+    if with_support_hooks:
+        support_hooks(Child)  # used to raise TypeError: "'Child.run' is the slot 'Base.run' again"
+    if not hooked_before:
+        Base.run.bind(recorder(log, "base hook"))
+    receiver: Any = Child() if kind == "method" else Child
+    assert receiver.run(1) == 1
+    assert log == ["retry", "base hook", "base body"]
+
+    # Child.run.bind is the parent slot's, as functools.wraps copied it (onETL: the same)
+    late = Child.run.bind(recorder(log, "late"))
+    assert list(Base.run.__hooks__)[-1] is late
+    log.clear()
+    receiver.run(2)
+    assert log == ["retry", "base hook", "late", "base body"]
+    assert hooks_for(Child, "run").running == hooks_for(Base.run).running
+    log.clear()
+    (Base() if kind == "method" else Base).run(3)
+    assert log == ["base hook", "late", "base body"]
+
+
+def test_a_functools_wraps_override_calling_super_runs_the_hooks_once() -> None:
+    log: list[Any] = []
+    Base = make_base("method", log)
+    Base.run.bind(recorder(log, "base hook"))
+
+    @support_hooks
+    class Child(Base):  # type: ignore[valid-type, misc]
+        @functools.wraps(Base.run)
+        def run(self, x: int) -> int:
+            log.append("child body")
+            return super().run(x) + 1
+
+        @slot
+        def other(self) -> None:
+            pass
+
+    assert Child().run(1) == 2
+    assert log == ["child body", "base hook", "base body"]
+    assert Child.other.__hooks__.owner is Child
