@@ -364,6 +364,23 @@ def test_a_wrapper_without_an_attribute_dict_is_refused() -> None:
         support_hooks(Service)
 
 
+def test_a_decorator_above_a_slot_that_is_not_a_def_function_is_refused() -> None:
+    log: list[Any] = []
+
+    class Service:
+        @logging_decorator(log)
+        @slot
+        @functools.lru_cache(maxsize=None)  # noqa: B019, UP033 - not a def function: cannot dispatch inside
+        def run(self) -> str:
+            return "run"
+
+    with pytest.raises(
+        TypeError, match=r"Service\.run': a decorator above @slot needs a slot defined with def"
+    ):
+        support_hooks(Service)
+    assert not hasattr(Service.run, "bind")
+
+
 def test_a_decorator_without_functools_wraps_is_named_when_the_class_has_no_slot_left() -> None:
     def hides(function: Any) -> Any:
         def wrapper(*args: Any) -> Any:
