@@ -47,11 +47,14 @@ class Recording:
     runs; once the block has ended, nothing more is recorded into it, whoever holds it.
     """
 
-    __slots__ = ("active", "records")
+    __slots__ = ("active", "into", "records")
 
-    def __init__(self) -> None:
+    def __init__(self, outer: tuple[Recording, ...]) -> None:
         self.records: list[TracedCall] = []
         self.active = True
+        #: the record lists a call made in this block appends to while every block is running:
+        #: the enclosing blocks' (``outer``) and this one's
+        self.into: tuple[list[TracedCall], ...] = (*(recording.records for recording in outer), self.records)
 
 
 #: The ``trace()`` blocks of this thread or task, innermost last (ended ones are skipped).
@@ -299,7 +302,12 @@ def tracer_for_call() -> CallTracer | None:
     """
     recordings = recorders.get()
     if recordings:
-        record_into = tuple(recording.records for recording in recordings if recording.active)
+        for recording in recordings:
+            if not recording.active:  # a block that this task or copied context outlived
+                record_into = tuple([recording.records for recording in recordings if recording.active])
+                break
+        else:  # the usual case, without building a tuple per call
+            record_into = recordings[-1].into
         if record_into:
             return CallTracer(logs.notice_enabled(), record_into)
     if logs.notice_enabled():

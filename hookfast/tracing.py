@@ -50,11 +50,11 @@ def trace() -> Iterator[list[TracedCall]]:
         >>> calls  # doctest: +SKIP
         [<TracedCall Service.run returned method=returned hooks=[app.audit returned] 3.1 µs>]
     """
-    recording = Recording()
     # ended blocks a copied context still holds record nothing: leave them out
-    active = tuple(outer for outer in recorders.get() if outer.active)
+    outer = tuple(recording for recording in recorders.get() if recording.active)
+    recording = Recording(outer)
     try:
-        with _dispatch.gated(recorders, (*active, recording)):
+        with _dispatch.gated(recorders, (*outer, recording)):
             yield recording.records
     finally:
         recording.active = False
