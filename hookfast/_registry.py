@@ -332,12 +332,14 @@ def skip_locally(
     restored on exit, whatever ends the block (an exception, a cancellation). Tasks and contexts
     copied inside the block skip with it while it runs, not after it (see ``_scope``).
     """
-    scope = _scope.in_force().adding(everything, frozenset(declarations), frozenset(hooks))
+    # on the scope this context holds, ended blocks included: if the block of one of them ends
+    # while this one runs, resolving the chain drops what that block added
+    scope = _scope.current.get().adding(everything, frozenset(declarations), frozenset(hooks))
     try:
         with _dispatch.gated(_scope.current, scope):
             yield
     finally:
-        scope.ended = True
+        _scope.end(scope)
 
 
 def _recompute(declaration: SlotDeclaration) -> None:

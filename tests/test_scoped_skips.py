@@ -382,6 +382,38 @@ def test_a_task_falls_back_to_the_enclosing_local_skip_still_in_force(what: str)
 
 
 @pytest.mark.parametrize("what", ELSE_ON)
+def test_a_task_own_local_skip_keeps_only_its_own_skips_once_the_inherited_block_ended(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, _on_base, on_child = build(ran)
+
+    async def main() -> None:
+        entered, go = asyncio.Event(), asyncio.Event()
+
+        async def task_body() -> None:
+            with on_child.skip(local=True):  # entered while the inherited skip_all block runs
+                Child().run("inside both")
+                entered.set()
+                await go.wait()
+                Child().run("own skip only")
+                with hookfast.skip_all_hooks(local=True):
+                    Child().run("nested again")
+            Child().run("no skip")
+
+        with skip_all_hooks(local=True):
+            task = asyncio.create_task(task_body())
+            await entered.wait()
+        with something_else_on(what):
+            go.set()
+            await task
+
+    asyncio.run(main())
+    assert hooks_of(ran, "inside both") == []
+    assert hooks_of(ran, "own skip only") == ["on_base"]
+    assert hooks_of(ran, "nested again") == []
+    assert hooks_of(ran, "no skip") == ["on_base", "on_child"]
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
 def test_a_context_copied_inside_a_local_skip_runs_the_hooks_once_the_block_ended(what: str) -> None:
     ran: list[Any] = []
     _Base, Child, _on_base, _on_child = build(ran)
