@@ -497,3 +497,31 @@ def test_an_async_slot_in_a_task_created_inside_a_local_skip_runs_its_hooks_once
 
     assert asyncio.run(main()) == (2, 1)
     assert ran == ["on_fetch"]
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_a_task_own_trace_records_alone_once_the_inherited_trace_ended(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, _on_base, _on_child = build(ran)
+
+    async def main() -> tuple[list[Any], list[Any]]:
+        entered, go = asyncio.Event(), asyncio.Event()
+
+        async def task_body() -> list[Any]:
+            with hookfast.trace() as own:
+                entered.set()
+                await go.wait()
+                Child().run("late")
+            return own
+
+        with hookfast.trace() as inherited:
+            task = asyncio.create_task(task_body())
+            await entered.wait()
+        with something_else_on(what):
+            go.set()
+            own = await task
+        return inherited, own
+
+    inherited, own = asyncio.run(main())
+    assert inherited == []
+    assert [(call.name, len(call.hooks)) for call in own] == [("run", 2)]
