@@ -28,7 +28,7 @@ import contextvars
 import threading
 from collections.abc import AsyncGenerator, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, suppress
-from types import CoroutineType
+from types import CoroutineType, FunctionType, MethodType
 
 from hookfast import logs
 from hookfast._kinds import (
@@ -91,6 +91,55 @@ def _look_like_function(dispatch: Callable[..., Any], function: Callable[..., An
 
 def _always() -> bool:
     return True
+
+
+class _CallableDispatch:
+    """What the class holds for a slot whose callable is not a Python function (a
+    ``functools.lru_cache`` wrapper, a callable object): the dispatcher closure, called through an
+    object that forwards what the callable has outside its attribute dict (``cache_clear()``, its
+    methods), as the compiled twin's ``Dispatcher`` does; a closure cannot."""
+
+    __slots__ = ("__dict__", "__weakref__", "_dispatch", "_function")
+
+    def __init__(self, dispatch: Callable[..., Any], function: Callable[..., Any]) -> None:
+        self._dispatch = dispatch
+        self._function = function
+        self.__dict__ = function.__dict__  # @slot accepts only callables with one
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._dispatch(*args, **kwargs)
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return self if instance is None else MethodType(self, instance)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._function, name)
+
+    # the two names the class itself defines, forwarded like the rest (__name__ and __qualname__
+    # are not class attributes: they reach the shared dict or __getattr__)
+    __module__ = property(lambda self: self._function.__module__)
+    __doc__ = property(lambda self: self._function.__doc__)
+
+    def __reduce__(self) -> str:
+        # as pickle does for a function: by reference to its qualified name in its module
+        return self._function.__qualname__
+
+    def __copy__(self) -> _CallableDispatch:
+        return self
+
+    def __deepcopy__(self, memo: object) -> _CallableDispatch:
+        return self
+
+    def __repr__(self) -> str:
+        return f"<hookfast slot dispatcher {self._function.__qualname__!r}>"
+
+
+def _function_like(dispatch: Callable[..., Any], function: Callable[..., Any]) -> Callable[..., Any]:
+    """``dispatch`` dressed as the slot's ``function``: what the class holds while hooks can run."""
+    _look_like_function(dispatch, function)
+    if type(function) is FunctionType:
+        return dispatch
+    return _CallableDispatch(dispatch, function)
 
 
 #: Whether :func:`install_code` can give a function a closure of another size (a C-only power).
@@ -945,8 +994,7 @@ class Dispatcher:
         self.parents: frozenset[Dispatcher] = frozenset()
         self.has_children = False
         self.in_hierarchy = False
-        self._callable = _dispatcher_vectorcall(self)
-        _look_like_function(self._callable, slot.function)
+        self._callable = _function_like(_dispatcher_vectorcall(self), slot.function)
 
     def set_class_values(self, original_value: object, active_value: object) -> None:
         """The two objects the class can hold for this slot (plain, and dispatching)."""

@@ -334,11 +334,17 @@ def skip_locally(
     """Skip hooks in this thread or asyncio task only, inside the block (the scoped skips).
 
     Nests with itself (the scopes add up) and with the process-wide states (they apply on top);
-    restored on exit, whatever ends the block (an exception, a cancellation).
+    restored on exit, whatever ends the block (an exception, a cancellation). Tasks and contexts
+    copied inside the block skip with it while it runs, not after it (see ``_scope``).
     """
+    # on the scope this context holds, ended blocks included: if the block of one of them ends
+    # while this one runs, resolving the chain drops what that block added
     scope = _scope.current.get().adding(everything, frozenset(declarations), frozenset(hooks))
-    with _dispatch.gated(_scope.current, scope):
-        yield
+    try:
+        with _dispatch.gated(_scope.current, scope):
+            yield
+    finally:
+        _scope.end(scope)
 
 
 def _recompute(declaration: SlotDeclaration) -> None:
@@ -388,12 +394,13 @@ def unbind(declaration: SlotDeclaration, bound: BoundHook) -> None:
 
 
 def collect_bound_hooks(
-    declaration: SlotDeclaration,
+    declaration: SlotDeclaration, scope: _scope.Scope = _scope.EMPTY
 ) -> list[tuple[int, int, int, tuple[BoundHook, type, str | None]]]:
     """Every hook bound along the MRO to ``declaration``'s name, active or not, unordered.
 
     As (priority, depth, position, (hook, class bound on, silencing level or None)), the levels
-    checked in the order global, class, slot, hook: what :func:`collect_active_hooks` leaves out.
+    checked in the order global, class, slot, hook, then ``"local"`` (what ``scope``, the scoped
+    skips of a context, silences): what :func:`collect_active_hooks` leaves out with that scope.
     """
     entries = []
     owner = declaration.owner
@@ -411,6 +418,8 @@ def collect_bound_hooks(
                 level = "slot"
             elif not bound._enabled:
                 level = "hook"
+            elif scope.everything or own in scope.declarations or bound in scope.hooks:
+                level = "local"
             else:
                 level = None
             entries.append((bound._priority, depth, position, (bound, klass, level)))

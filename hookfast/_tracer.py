@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     CallOutcome = Literal["returned", "raised", "suppressed"]
     MethodOutcome = Literal["returned", "raised", "not called"]
 
-__all__ = ["CallTracer", "TracedCall", "TracedHook", "recorders", "tracer_for_call"]
+__all__ = ["CallTracer", "Recording", "TracedCall", "TracedHook", "recorders", "tracer_for_call"]
 
 _clock = time.perf_counter
 _HOOK_KINDS: dict[int, HookKind] = {
@@ -39,8 +39,26 @@ _HOOK_KINDS: dict[int, HookKind] = {
     RESULT_ASYNC_CONTEXT: "async context",
 }
 
-#: The record lists of the ``trace()`` blocks active in this thread or task, innermost last.
-recorders: contextvars.ContextVar[tuple[list[TracedCall], ...]] = contextvars.ContextVar(
+
+class Recording:
+    """The record list of one ``trace()`` block, and whether the block is still running.
+
+    A task created inside the block (or a context copied there) records into it while the block
+    runs; once the block has ended, nothing more is recorded into it, whoever holds it.
+    """
+
+    __slots__ = ("active", "into", "records")
+
+    def __init__(self, outer: tuple[Recording, ...]) -> None:
+        self.records: list[TracedCall] = []
+        self.active = True
+        #: the record lists a call made in this block appends to while every block is running:
+        #: the enclosing blocks' (``outer``) and this one's
+        self.into: tuple[list[TracedCall], ...] = (*(recording.records for recording in outer), self.records)
+
+
+#: The ``trace()`` blocks of this thread or task, innermost last (ended ones are skipped).
+recorders: contextvars.ContextVar[tuple[Recording, ...]] = contextvars.ContextVar(
     "hookfast_trace_recorders", default=()
 )
 
@@ -282,9 +300,16 @@ def tracer_for_call() -> CallTracer | None:
     Called by the twins only after their cheap gate said that logging or some ``trace()`` block
     may be active.
     """
-    record_into = recorders.get()
-    if record_into:
-        return CallTracer(logs.notice_enabled(), record_into)
+    recordings = recorders.get()
+    if recordings:
+        for recording in recordings:
+            if not recording.active:  # a block that this task or copied context outlived
+                record_into = tuple([recording.records for recording in recordings if recording.active])
+                break
+        else:  # the usual case, without building a tuple per call
+            record_into = recordings[-1].into
+        if record_into:
+            return CallTracer(logs.notice_enabled(), record_into)
     if logs.notice_enabled():
         return LOG_TRACER
     return None

@@ -195,8 +195,9 @@ class Hook(_GenericHook[P, T]):
 
         Args:
             local: skip only in the current thread and asyncio task (tasks it creates inherit
-                it); other threads and tasks keep running the hooks. Nests with itself and with the
-                process-wide states, and is restored however the block ends.
+                it while the block runs, not after); other threads and tasks keep running the
+                hooks. Nests with itself and with the process-wide states, and is restored however
+                the block ends.
         """
         if local:
             hook_logger.log(

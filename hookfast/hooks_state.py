@@ -36,8 +36,8 @@ def skip_all_hooks(*, local: bool = False) -> Iterator[None]:
     Does nothing if hooks are already stopped; otherwise resumes them on exit, also on error.
 
     Args:
-        local: skip only in the current thread and asyncio task (tasks it creates inherit it);
-            other threads and tasks keep running their hooks.
+        local: skip only in the current thread and asyncio task (tasks it creates inherit it
+            while the block runs, not after); other threads and tasks keep running their hooks.
     """
     if local:
         state_logger.log(NOTICE, "|Hooks| Skipping all hooks in this thread or task...")

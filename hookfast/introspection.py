@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from hookfast import _registry
+from hookfast import _registry, _scope
+from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD
 from hookfast.exceptions import SignatureError, signature_error
 from hookfast.hook import HookPriority
 from hookfast.logs import display_name
@@ -18,6 +19,7 @@ from hookfast.slot import SlotDeclaration, declaration_of
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
     import inspect
+    from collections.abc import Iterator
     from typing import Any
 
     from hookfast.hook import Hook
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["HookPlan", "PlannedHook", "check_hooks", "hooks_for"]
 
 #: the state levels, in the order :attr:`PlannedHook.silenced_by` reports the first that applies
-SILENCING_LEVELS = ("global", "class", "slot", "hook")
+#: (the process-wide levels, then the scoped skips of the calling thread or task)
+SILENCING_LEVELS = ("global", "class", "slot", "hook", "local")
 
 
 class PlannedHook(namedtuple("PlannedHook", "hook priority enabled bound_on silenced_by")):
@@ -36,16 +39,17 @@ class PlannedHook(namedtuple("PlannedHook", "hook priority enabled bound_on sile
         priority: its :class:`hookfast.HookPriority`.
         enabled: its own switch (the hook level).
         bound_on: the class whose slot declaration it is bound to.
-        silenced_by: None if it runs, else the first level that stops it now: ``"global"``
-            (``stop_all_hooks``), ``"class"`` (``Cls.suspend_hooks``), ``"slot"``
-            (``Cls.method.suspend_hooks``) or ``"hook"`` (``hook.disable``).
+        silenced_by: None if it runs, else the first level that stops it now, for a call made
+            in the calling thread or task: ``"global"`` (``stop_all_hooks``), ``"class"``
+            (``Cls.suspend_hooks``), ``"slot"`` (``Cls.method.suspend_hooks``), ``"hook"``
+            (``hook.disable``) or ``"local"`` (a ``skip*(local=True)`` block in force there).
     """
 
     __slots__ = ()
 
     @property
     def runs(self) -> bool:
-        """Whether a call made now runs this hook."""
+        """Whether a call made now, in the calling thread or task, runs this hook."""
         return self.silenced_by is None
 
 
@@ -64,7 +68,7 @@ class HookPlan(tuple):  # type: ignore[type-arg]
 
     @property
     def running(self) -> tuple[Hook[..., Any], ...]:
-        """The hooks a call made now runs, in order."""
+        """The hooks a call made now, in the calling thread or task, runs, in order."""
         return tuple(entry.hook for entry in self if entry.runs)
 
     def __repr__(self) -> str:
@@ -103,6 +107,9 @@ def _declaration(target: Any, name: str | None) -> SlotDeclaration:
 def hooks_for(target: Any, name: str | None = None) -> HookPlan:
     """Which hooks a call of a slot would run now, in order, and which a state level silences.
 
+    The answer is for a call made here: in the calling thread or task, whose scoped skips
+    (``skip*(local=True)``) count as the ``"local"`` level.
+
     Args:
         target: a slot seen through its class (``Cls.method``), or a class or an instance.
         name: with a class or an instance: the method's name; the slot is the one that class
@@ -115,7 +122,7 @@ def hooks_for(target: Any, name: str | None = None) -> HookPlan:
     entries = [
         PlannedHook(bound, HookPriority(priority), bound._enabled, klass, level)
         for priority, _, _, (bound, klass, level) in sorted(
-            _registry.collect_bound_hooks(declaration), key=lambda entry: entry[:3]
+            _registry.collect_bound_hooks(declaration, _scope.in_force()), key=lambda entry: entry[:3]
         )
     ]
     owner = declaration.owner
@@ -126,23 +133,58 @@ def hooks_for(target: Any, name: str | None = None) -> HookPlan:
     return HookPlan(label, entries)
 
 
-def _call_shapes(signature: inspect.Signature) -> list[tuple[list[object], dict[str, object]]]:
-    """The calls a slot of ``signature`` accepts at the two ends: required arguments only; all of them."""
+def _keywords_needed(signature: inspect.Signature, positional: int) -> list[str]:
+    """The parameters a call with ``positional`` positional arguments must pass by keyword."""
     import inspect
 
-    required: tuple[list[object], dict[str, object]] = ([], {})
-    everything: tuple[list[object], dict[str, object]] = ([], {})
+    names = []
+    index = 0
     for parameter in signature.parameters.values():
         kind = parameter.kind
         if kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
-            if parameter.default is inspect.Parameter.empty:
-                required[0].append(object())
-            everything[0].append(object())
-        elif kind is inspect.Parameter.KEYWORD_ONLY:
-            if parameter.default is inspect.Parameter.empty:
-                required[1][parameter.name] = object()
-            everything[1][parameter.name] = object()
-    return [required, everything]
+            if index >= positional and parameter.default is inspect.Parameter.empty:
+                names.append(parameter.name)  # a positional-only one then makes the call fail: fine
+            index += 1
+        elif kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty:
+            names.append(parameter.name)
+    return names
+
+
+def _positional_count(signature: inspect.Signature) -> int:
+    import inspect
+
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(parameter.kind in kinds for parameter in signature.parameters.values())
+
+
+def _call_shapes(
+    slot_signature: inspect.Signature, hook_signature: inspect.Signature, receiver: bool, extra: set[str]
+) -> Iterator[tuple[list[object], dict[str, object]]]:
+    """Calls the slot accepts that are the hook's best chances: one per count of positional arguments.
+
+    For each count, what the slot requires is passed by keyword, and what the hook requires if the
+    slot accepts it too; anything more could only make the hook's binding fail, so if no such call
+    fits the hook, none does.
+    ``extra`` are the keywords the call path adds for the hook (``method_name``).
+    """
+    first = 1 if receiver else 0  # a method's receiver always comes positionally
+    last = _positional_count(slot_signature) + _positional_count(hook_signature) + 1
+    for positional in range(first, last + 1):
+        args = [object() for _ in range(positional)]
+        kwargs: dict[str, object] = {name: object() for name in _keywords_needed(slot_signature, positional)}
+        try:
+            slot_signature.bind(*args, **kwargs)
+        except TypeError:
+            continue  # not a call the slot accepts
+        for name in _keywords_needed(hook_signature, positional):
+            if name in kwargs or name in extra:
+                continue
+            try:  # what the hook needs, if the slot accepts it too
+                slot_signature.bind(*args, **kwargs, **{name: None})
+            except TypeError:
+                continue
+            kwargs[name] = object()
+        yield args, kwargs
 
 
 def _misfit(declaration: SlotDeclaration, bound: Hook[..., Any]) -> SignatureError | None:
@@ -155,15 +197,17 @@ def _misfit(declaration: SlotDeclaration, bound: Hook[..., Any]) -> SignatureErr
     except (TypeError, ValueError):
         return None  # nothing to check against
     extra = {"method_name": declaration.method_name} if bound.wants_method_name() else {}
+    receiver = declaration.kind in (SLOT_METHOD, SLOT_CLASSMETHOD)
     first_error: TypeError | None = None
-    for args, kwargs in _call_shapes(slot_signature):
+    for args, kwargs in _call_shapes(slot_signature, hook_signature, receiver, set(extra)):
         try:
             hook_signature.bind(*args, **kwargs, **extra)
         except TypeError as error:
             first_error = first_error or error
         else:
             return None
-    assert first_error is not None
+    if first_error is None:
+        return None  # the slot accepts no call at all: nothing to check against
     return signature_error(function, bound.callback, first_error)
 
 
@@ -171,9 +215,11 @@ def check_hooks() -> list[SignatureError]:
     """Check every hook bound to a live slot against the slot's signature, now.
 
     Returns one :class:`SignatureError` per (slot, hook) whose hook could never accept the slot's
-    arguments (neither the required ones alone nor all of them, with ``method_name=`` when the hook
-    asks for it), with the message a call would raise. Binding itself stays as permissive as onETL's;
-    this is for a project's own tests: ``assert not hookfast.check_hooks()``.
+    arguments: no call that the slot accepts (its receiver passed positionally, ``method_name=``
+    added when the hook asks for it) binds to the hook's signature, ``*args`` and ``**kwargs`` of
+    either side included. The message is the one a call with the slot's required arguments
+    raises. Binding itself stays as permissive as onETL's; this is for a project's own tests:
+    ``assert not hookfast.check_hooks()``.
     """
     problems = []
     for declaration in _registry.live_declarations():

@@ -6,9 +6,9 @@ import contextlib
 import sys
 import weakref
 from collections.abc import Iterator
-from types import CodeType, FunctionType
+from types import CodeType, FunctionType, MethodType
 
-from hookfast import _codegen, _registry, _trampoline
+from hookfast import _codegen, _registry, _scope, _trampoline
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
@@ -88,6 +88,8 @@ else:
 __all__ = ["SlotDeclaration", "declaration_of", "slot"]
 
 _MISSING = object()
+#: what a slot's function (and each decorator's wrapper above it) carries besides ``__hooks__``
+_SLOT_API = ("bind", "unbind", "suspend_hooks", "resume_hooks", "skip_hooks")
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
 _CO_ASYNC_GENERATOR = 0x200  # inspect.CO_ASYNC_GENERATOR
 
@@ -99,21 +101,97 @@ def _callable_inside(method: Any) -> Any:
     return getattr(original, "__func__", original)
 
 
-def _async_kind(callback: Any) -> str | None:
-    """What makes ``callback`` usable only on an async slot, or None if it is usable on any."""
-    code = getattr(getattr(callback, "__func__", callback), "__code__", None)
-    if code is not None:
-        if code.co_flags & _CO_COROUTINE:
+_MAX_UNWRAP = 100  # steps through partials, __wrapped__ and __call__: a cycle must end somewhere
+_asynccontextmanager_code: CodeType | None = None
+
+
+def _own_async_kind(callback: Any) -> str | None:
+    """What makes ``callback`` itself (nothing it wraps) produce something only an async slot can use."""
+    global _asynccontextmanager_code
+    if isinstance(callback, type):
+        if not hasattr(callback, "__enter__"):  # a class with both protocols works on both kinds
+            if hasattr(callback, "__aenter__"):
+                return "an async context manager class"
+            if hasattr(callback, "__await__"):
+                return "a class whose instances are awaitable"
+        return None
+    target = callback.__func__ if isinstance(callback, MethodType) else callback
+    code = getattr(target, "__code__", None)
+    flags = getattr(code, "co_flags", 0)
+    if type(flags) is int:  # not a mock's attribute
+        if flags & _CO_COROUTINE:
             return "an async def function"
-        if code.co_flags & _CO_ASYNC_GENERATOR:
+        if flags & _CO_ASYNC_GENERATOR:
             return "an async generator function"
-    if isinstance(callback, type) and hasattr(callback, "__aenter__") and not hasattr(callback, "__enter__"):
-        return "an async context manager class"
+    if type(code) is CodeType:
+        if _asynccontextmanager_code is None:
+
+            async def probe() -> Any:
+                yield
+
+            _asynccontextmanager_code = contextlib.asynccontextmanager(probe).__code__
+        if code is _asynccontextmanager_code:
+            return "an @asynccontextmanager function"
+    if sys.version_info >= (3, 12):
+        import inspect
+
+        if inspect.iscoroutinefunction(target):  # its code is not: inspect.markcoroutinefunction
+            return "a function marked as a coroutine function"
+    # asyncio's older marker (unittest.mock.AsyncMock carries it)
+    marker = getattr(sys.modules.get("asyncio.coroutines"), "_is_coroutine", None)
+    if marker is not None and getattr(target, "_is_coroutine", None) is marker:
+        return "a function marked as a coroutine function"
     return None
 
 
-def _is_async_only(callback: Any) -> bool:
-    return _async_kind(callback) is not None
+def _async_kind(callback: Any) -> str | None:
+    """What makes ``callback`` usable only on an async slot, or None if it is usable on any.
+
+    That is: calling it gives a coroutine (or another awaitable), an async generator or an async
+    context manager. It looks through what stands between the call and the code that runs:
+    ``functools.partial``, bound methods, the ``__wrapped__`` chain of a Python function (a sync
+    decorator hands on what the function it wraps returns) and the ``__call__`` of a callable
+    object. A callable object with a sync ``__call__`` is sync, whatever it wraps (an
+    ``async_to_sync``-style adapter).
+    """
+    from functools import partial
+
+    through = ""
+    for _ in range(_MAX_UNWRAP):
+        try:
+            kind = _own_async_kind(callback)
+            if kind is not None:
+                return kind + through
+            if isinstance(callback, partial):
+                callback, through = callback.func, through or ", through functools.partial"
+            elif isinstance(callback, (FunctionType, MethodType)):
+                callback = getattr(callback, "__wrapped__", None)
+                if callback is None:
+                    return None
+                through = through or ", through __wrapped__"
+            elif isinstance(callback, type):
+                return None
+            else:
+                callback = getattr(type(callback), "__call__", None)  # noqa: B004 - its code, not callable()
+                if type(callback) is not FunctionType:
+                    return None  # a builtin's call, or none: nothing of Python's to look at
+                through = through or ", through its __call__"
+        except Exception:  # an exotic object whose attributes raise: nothing known
+            return None
+    return None
+
+
+def _own_dict(value: Any) -> dict[str, Any] | None:
+    """``value``'s own attribute dict, or None: not what a ``__getattr__`` forwards ``__dict__`` to."""
+    for klass in type(value).__mro__:
+        descriptor = klass.__dict__.get("__dict__")
+        if descriptor is not None:
+            try:
+                namespace = descriptor.__get__(value, type(value))
+            except Exception:
+                return None
+            return namespace if type(namespace) is dict else None
+    return None
 
 
 class SlotDeclaration:
@@ -155,6 +233,9 @@ class SlotDeclaration:
         self._trampoline: CodeType | None = None
         #: the function's own ``__wrapped__`` before registration, restored by :meth:`detach`
         self._saved_wrapped: Any = _MISSING
+        #: the attribute dicts of the wrappers of decorators above @slot, each with what it held
+        #: of the slot API before registration
+        self._wrappers_saved: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self._marked_coroutine = False
         self.backend: Backend | None = None
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]  # set by attach()
@@ -200,6 +281,7 @@ class SlotDeclaration:
             kind = SLOT_METHOD
         method_name = function.__name__  # as onETL: a callable without a name fails here
         swappable = type(function) is FunctionType
+        wrappers = self._decorators_above(owner, name, value, swappable)
         self.owner, self.name, self.kind, self.original_value = owner, name, kind, value
         self.method_name = method_name
         self.has_receiver = kind != SLOT_STATICMETHOD
@@ -218,6 +300,10 @@ class SlotDeclaration:
             self.active_value = staticmethod(self.dispatch_callable)
         else:
             self.active_value = self.dispatch_callable
+        if wrappers:
+            # decorators above @slot: the class keeps the user's wrapper, whose call reaches the
+            # function, whose code dispatches while hooks can run (decorator, hooks, body)
+            self.active_value = value
         dispatcher.set_class_values(value, self.active_value)
         if swappable:
             self.original_code = function.__code__
@@ -238,11 +324,7 @@ class SlotDeclaration:
 
                 inspect.markcoroutinefunction(function)
                 self._marked_coroutine = True
-        function.bind = self.bind  # type: ignore[attr-defined]
-        function.unbind = self.unbind  # type: ignore[attr-defined]
-        function.suspend_hooks = self.suspend_hooks  # type: ignore[attr-defined]
-        function.resume_hooks = self.resume_hooks  # type: ignore[attr-defined]
-        function.skip_hooks = self.skip_hooks  # type: ignore[attr-defined]
+        self._put_slot_api(function, wrappers)
 
     def detach(self) -> None:
         """Undo :meth:`attach` (the registry rolls back a failed ``@support_hooks``)."""
@@ -256,8 +338,15 @@ class SlotDeclaration:
                 function.__wrapped__ = self._saved_wrapped  # type: ignore[attr-defined]
         if self._marked_coroutine:
             function.__dict__.pop("_is_coroutine_marker", None)
-        for attribute in ("bind", "unbind", "suspend_hooks", "resume_hooks", "skip_hooks"):
+        for attribute in _SLOT_API:
             function.__dict__.pop(attribute, None)
+        for namespace, saved in self._wrappers_saved:
+            for attribute in (*_SLOT_API, "__hooks__"):
+                if attribute in saved:
+                    namespace[attribute] = saved[attribute]
+                else:
+                    namespace.pop(attribute, None)
+        self._wrappers_saved = []
         self.owner = None
         self.kind = ""
         self.active_value = self.backend = self.dispatcher = self.body = None  # type: ignore[assignment]
@@ -271,6 +360,73 @@ class SlotDeclaration:
         self.call_path = "plain"
         self.parents = frozenset()
         self.has_children = False
+
+    def wrappers_of(self, value: Any) -> list[Any] | None:
+        """The decorators' wrappers between ``value`` (a class attribute) and this slot, outermost first.
+
+        Follows ``__wrapped__`` (which ``functools.wraps`` sets) from ``value``, looking inside
+        classmethods, staticmethods and bound methods. ``[]``: ``value`` is the slot's own
+        function or dispatcher; ``None``: the chain does not reach the slot.
+        """
+        current = value
+        wrappers: list[Any] = []
+        for _ in range(_MAX_UNWRAP):
+            if isinstance(current, (classmethod, staticmethod, MethodType)):
+                current = current.__func__
+            if current is self.function or (
+                self.dispatch_callable is not None and current is self.dispatch_callable
+            ):
+                return wrappers
+            wrappers.append(current)
+            try:
+                current = getattr(current, "__wrapped__", _MISSING)
+            except Exception:  # an exotic wrapper whose attributes raise: not ours to follow
+                return None
+            if current is _MISSING:
+                return None
+        return None
+
+    def _decorators_above(self, owner: type, name: str, value: Any, swappable: bool) -> list[Any]:
+        """The wrappers of decorators placed above ``@slot`` (checked before :meth:`attach` changes anything).
+
+        Raises:
+            TypeError: the class attribute carries this slot's marker but does not lead to it
+                through ``__wrapped__``, or a wrapper cannot carry the slot API, or the slot's
+                callable cannot dispatch from under a decorator.
+        """
+        wrappers = self.wrappers_of(value)
+        where = f"'{owner.__qualname__}.{name}'"
+        if wrappers is None:
+            raise TypeError(
+                f"{where} is {value!r}, which carries the @slot marker of '{self.qualname}' but does "
+                "not lead to it through __wrapped__: use functools.wraps in the decorator above "
+                "@slot, or place @slot above the decorator"
+            )
+        for wrapper in wrappers:
+            if _own_dict(wrapper) is None:
+                raise TypeError(
+                    f"{where}: the decorator above @slot gave {wrapper!r}, which has no attribute "
+                    f"dict to carry {name}.bind and the rest of the slot API: place @slot above "
+                    "the decorator"
+                )
+        if wrappers and not swappable:
+            raise TypeError(
+                f"{where}: a decorator above @slot needs a slot defined with def, got "
+                f"{self.function!r}: place @slot above the decorator"
+            )
+        return wrappers
+
+    def _put_slot_api(self, function: Any, wrappers: list[Any]) -> None:
+        """``bind``, ``unbind`` and the switches on the function and on each decorator's wrapper."""
+        api = {attribute: getattr(self, attribute) for attribute in _SLOT_API}
+        for attribute, bound in api.items():
+            setattr(function, attribute, bound)
+        for wrapper in wrappers:
+            namespace = _own_dict(wrapper)
+            assert namespace is not None  # checked by _decorators_above
+            saved = {key: namespace[key] for key in (*_SLOT_API, "__hooks__") if key in namespace}
+            self._wrappers_saved.append((namespace, saved))
+            namespace.update(api, __hooks__=self)
 
     def holds(self, value: Any) -> bool:
         """Whether ``value`` (a class attribute) is one of the objects standing for this slot."""
@@ -350,9 +506,10 @@ class SlotDeclaration:
                 f"@{self.qualname}.bind decorator can be used only on top function marked with @hook, "
                 f"got {hook!r}: write @{self.qualname}.bind above @hook"
             )
-        if not self.is_async and _is_async_only(hook.callback):
+        async_kind = None if self.is_async else _async_kind(hook.callback)
+        if async_kind is not None:
             raise TypeError(
-                f"hook {display_name(hook)!r} is asynchronous ({_async_kind(hook.callback)}) and cannot be "
+                f"hook {display_name(hook)!r} is asynchronous ({async_kind}) and cannot be "
                 f"bound to '{self.qualname}', a synchronous slot: bind it to an async def slot, or make "
                 f"the hook synchronous"
             )
@@ -403,8 +560,9 @@ class SlotDeclaration:
 
         Args:
             local: skip only in the current thread and asyncio task (tasks it creates inherit
-                it); other threads and tasks keep running the hooks. Nests with itself and with the
-                process-wide states, and is restored however the block ends.
+                it while the block runs, not after); other threads and tasks keep running the
+                hooks. Nests with itself and with the process-wide states, and is restored however
+                the block ends.
         """
         if local:
             slot_logger.log(NOTICE, "|Hooks| Disabling hooks in this thread or task")
@@ -428,10 +586,11 @@ class SlotDeclaration:
         return [] if self.suspended or self.suspended_by else [bound for bound in self.hooks if bound.enabled]
 
     def merged_hooks(self) -> tuple[Hook[..., Any], ...]:
-        """The hooks a call of this slot runs now, in order, across the MRO and all four levels."""
+        """The hooks a call of this slot runs now, in order, across the MRO and all four levels,
+        for a call made in the calling thread or task (its scoped skips apply too)."""
         if self.backend is None:
             return ()
-        ordered = _registry.in_call_order(_registry.collect_active_hooks(self))
+        ordered = _registry.in_call_order(_registry.collect_active_hooks(self, _scope.in_force()))
         return ordered  # type: ignore[return-value]  # the registry sees a Hook as a BoundHook
 
     # onETL's HookCollection names, so code that used ``Cls.method.__hooks__`` keeps working.
@@ -468,6 +627,9 @@ def slot(method: Any) -> Any:  # noqa: F811 - typing.overload without importing 
 
     The method is returned unchanged, only marked: ``@support_hooks`` on the class makes it
     dispatch. Dunder methods (``__init__``) are allowed, other names starting with ``_`` are not.
+
+    A decorator may stand above ``@slot`` if it uses ``functools.wraps``: ``Cls.method.bind`` then
+    works through it, and a call runs the decorator, then the hooks, then the method.
 
     Raises:
         SyntaxError: the method is already a slot.

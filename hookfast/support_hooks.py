@@ -8,7 +8,7 @@ from functools import partial
 
 from hookfast import _registry
 from hookfast.logs import NOTICE, slot_logger
-from hookfast.slot import declaration_of
+from hookfast.slot import SlotDeclaration, declaration_of
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
@@ -38,8 +38,9 @@ def skip_hooks(cls: type, *, local: bool = False) -> Iterator[None]:
     Does nothing if the class level is already stopped; otherwise resumes it on exit, also on error.
 
     Args:
-        local: skip only in the current thread and asyncio task (tasks it creates inherit it);
-            the slots covered are those visible on ``cls`` when the block starts.
+        local: skip only in the current thread and asyncio task (tasks it creates inherit it
+            while the block runs, not after); the slots covered are those visible on ``cls`` when
+            the block starts.
     """
     if local:
         slot_logger.log(
@@ -62,6 +63,22 @@ def skip_hooks(cls: type, *, local: bool = False) -> Iterator[None]:
         _registry.set_class_suspended(cls, False)
 
 
+def _copy_of_a_registered_slot(value: Any, declaration: SlotDeclaration) -> bool:
+    """Whether ``value`` is a decorator's wrapper of a slot that some class already registered.
+
+    ``functools.wraps(Base.m)`` (or ``m = retry(Base.m)``) in a subclass copies the slot's
+    attributes, its marker included, onto the wrapper. Such an attribute is a plain override of
+    ``Base.m``, with or without ``@support_hooks`` on the subclass: the hooks run when its call
+    reaches ``Base.m``. (The slot's own objects assigned elsewhere stay an error: see
+    ``_registry.register``.)
+    """
+    return (
+        declaration.owner is not None
+        and not declaration.holds(value)
+        and declaration.wrappers_of(value) != []
+    )
+
+
 def support_hooks(cls: C) -> C:
     """Make every ``@slot`` method declared in ``cls`` dispatch to its hooks.
 
@@ -80,11 +97,13 @@ def support_hooks(cls: C) -> C:
         (name, value, declaration)
         for name, value in list(vars(cls).items())
         if (declaration := declaration_of(value)) is not None
+        and not _copy_of_a_registered_slot(value, declaration)
     ]
     if not found:
         raise SyntaxError(
             "@support_hooks can be used only with @slot decorator on some of class methods: "
-            f"class {cls.__qualname__!r} declares none (inherited slots need no @support_hooks)"
+            f"class {cls.__qualname__!r} declares none (inherited slots need no @support_hooks; "
+            "a decorator placed above @slot must use functools.wraps)"
         )
     class_level: dict[str, Callable[..., Any]] = {
         "skip_hooks": skip_hooks,

@@ -9,7 +9,8 @@ For tests ("the audit hook ran, then the method raised") and for profiling (whic
     assert call.hooks[0].outcome == "returned"
 
 Records are kept for the slot calls made in the current thread or asyncio task (tasks created inside
-the block inherit it, as ``contextvars`` do), and only for calls that run at least one hook: a slot
+the block inherit it, as ``contextvars`` do, while the block runs: a call they make after it has
+ended is not recorded), and only for calls that run at least one hook: a slot
 with no hook to run, or a ``super()`` call that runs none, costs what a plain method call costs and
 leaves no record. Blocks nest: each records what runs inside it.
 
@@ -24,7 +25,7 @@ import contextlib
 from collections.abc import Iterator
 
 from hookfast import _dispatch
-from hookfast._tracer import TracedCall, TracedHook, recorders
+from hookfast._tracer import Recording, TracedCall, TracedHook, recorders
 
 __all__ = ["TracedCall", "TracedHook", "trace"]
 
@@ -32,6 +33,10 @@ __all__ = ["TracedCall", "TracedHook", "trace"]
 @contextlib.contextmanager
 def trace() -> Iterator[list[TracedCall]]:
     """Record the slot calls that run hooks in this thread or task while the block runs.
+
+    Tasks created inside the block (and contexts copied there) record into it while it runs; a
+    call made there after the block has ended records nothing into it (into an enclosing block
+    still running, if any).
 
     Yields:
         The list that receives one :class:`TracedCall` per slot call, in the order the calls
@@ -45,9 +50,14 @@ def trace() -> Iterator[list[TracedCall]]:
         >>> calls  # doctest: +SKIP
         [<TracedCall Service.run returned method=returned hooks=[app.audit returned] 3.1 µs>]
     """
-    records: list[TracedCall] = []
-    with _dispatch.gated(recorders, (*recorders.get(), records)):
-        yield records
+    # ended blocks a copied context still holds record nothing: leave them out
+    outer = tuple(recording for recording in recorders.get() if recording.active)
+    recording = Recording(outer)
+    try:
+        with _dispatch.gated(recorders, (*outer, recording)):
+            yield recording.records
+    finally:
+        recording.active = False
 
 
 # Shown as hookfast's own in help() and reprs; defined in the low layer that the twins import.

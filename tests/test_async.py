@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import logging
 import pickle
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -599,6 +602,124 @@ def test_an_async_hook_on_a_sync_slot_is_refused_at_bind_time(kind: str) -> None
     assert list(Service.run.__hooks__) == []
     assert list(bound.slots) == []
     Service().run()  # nothing half-registered
+
+
+async def _async_function(self: Any, *args: Any) -> None:
+    pass
+
+
+def _sync_function(self: Any, *args: Any) -> None:
+    pass
+
+
+def _passing_on(function: Any) -> Any:
+    """A sync decorator with functools.wraps: it returns what ``function`` returns."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _async_shapes() -> dict[str, Any]:
+    """Callables that are not ``async def`` functions themselves, yet whose call gives an awaitable."""
+
+    @contextlib.asynccontextmanager
+    async def async_context(self: Any, *args: Any) -> AsyncIterator[None]:
+        yield
+
+    class AsyncCall:
+        async def __call__(self, obj: Any, *args: Any) -> None:
+            pass
+
+    class Holder:
+        async def method(self, obj: Any, *args: Any) -> None:
+            pass
+
+    class Awaitable:
+        def __init__(self, obj: Any, *args: Any) -> None:
+            pass
+
+        def __await__(self) -> Any:
+            yield from asyncio.sleep(0).__await__()
+
+    shapes = {
+        "asynccontextmanager function": async_context,
+        "partial of async def": functools.partial(_async_function),
+        "partial of a partial of async def": functools.partial(functools.partial(_async_function)),
+        "partial of an asynccontextmanager function": functools.partial(async_context),
+        "object with async __call__": AsyncCall(),
+        "bound async method": Holder().method,
+        "sync wrapper of async def (__wrapped__)": _passing_on(_async_function),
+        "two sync wrappers of async def": _passing_on(_passing_on(_async_function)),
+        "class whose instances are awaitable": Awaitable,
+        "AsyncMock": mock.AsyncMock(),
+    }
+    if sys.version_info >= (3, 12):
+
+        def marked(self: Any, *args: Any) -> Any:
+            return _async_function(self)
+
+        shapes["inspect.markcoroutinefunction"] = inspect.markcoroutinefunction(marked)
+    return shapes
+
+
+@pytest.mark.parametrize("shape", sorted(_async_shapes()))
+def test_every_shape_producing_an_awaitable_is_refused_on_a_sync_slot(shape: str) -> None:
+    @support_hooks
+    class Service:
+        @slot
+        def run(self) -> str:
+            return "result"
+
+    bound = hook(_async_shapes()[shape])
+    with pytest.raises(
+        TypeError, match=r"asynchronous \(.+\) and cannot be bound to '.*Service\.run', a synchronous slot"
+    ):
+        Service.run.bind(bound)
+    assert list(Service.run.__hooks__) == []
+    assert Service().run() == "result"  # nothing half-registered
+
+
+def test_sync_shapes_around_sync_code_still_bind_to_a_sync_slot() -> None:
+    log: list[Any] = []
+
+    @contextlib.contextmanager
+    def context(self: Any) -> Iterator[None]:
+        log.append("context")
+        yield
+
+    class SyncCall:
+        def __call__(self, obj: Any) -> None:
+            log.append("call")
+
+    class AsyncToSync:
+        """An adapter with a sync __call__ around an async function: sync, whatever it wraps."""
+
+        def __init__(self, function: Any) -> None:
+            functools.update_wrapper(self, function)
+
+        def __call__(self, *args: Any) -> None:
+            log.append("adapter")
+            asyncio.run(self.__wrapped__(*args))  # type: ignore[attr-defined]
+
+    @support_hooks
+    class Service:
+        @slot
+        def run(self) -> str:
+            return "result"
+
+    for callback in (
+        context,
+        functools.partial(_sync_function),
+        SyncCall(),
+        _passing_on(_sync_function),
+        AsyncToSync(_async_function),
+    ):
+        Service.run.bind(hook(callback))
+    assert Service().run() == "result"
+    assert log == ["context", "call", "adapter"]
 
 
 def test_a_context_manager_class_with_both_protocols_binds_to_both_kinds() -> None:

@@ -11,12 +11,15 @@ collect garbage first and only look at the errors about their own slot (:func:`e
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gc
 import inspect
 import logging
 import re
+import threading
 import weakref
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,6 +221,26 @@ def test_unbind_removes_every_binding_of_the_hook_to_that_slot() -> None:
     assert call(C, calls) == ["other", "m"]
     assert list(C.m.__hooks__) == [other]
     assert twice.slots == ()
+
+
+def test_the_documents_describe_unbind_as_it_behaves() -> None:
+    """README and docs/compatibility.md say that unbind removes every binding to the slot: it does."""
+    calls: list[str] = []
+    C = make_class("method", calls)
+    twice = recorder(calls, "twice")
+    C.m.bind(twice)
+    C.m.bind(twice)
+    C.m.unbind(twice)
+    assert call(C, calls) == ["m"]  # one unbind: no binding of it left there
+    root = Path(__file__).resolve().parent.parent
+    for document in ("README.md", "docs/compatibility.md"):
+        text = " ".join((root / document).read_text(encoding="utf-8").split())
+        sentences = [sentence for sentence in re.split(r"(?<=\.) ", text) if "unbind" in sentence]
+        claims = [sentence for sentence in sentences if "binding" in sentence]
+        assert claims, f"{document} says nothing about what unbind removes"
+        for claim in claims:
+            assert "one binding" not in claim, f"{document}: {claim}"
+        assert any("every binding" in claim for claim in claims), document
 
 
 def test_unbinding_the_last_hook_restores_the_plain_method(kind: str) -> None:
@@ -1305,6 +1328,124 @@ def test_check_hooks_does_not_report_a_hook_fitting_only_some_call_shapes() -> N
     assert display(nothing) in str(error)
 
 
+def test_check_hooks_accepts_hooks_fitting_some_call_of_a_slot_taking_star_args() -> None:
+    """A slot taking ``*args`` / ``**kwargs`` accepts calls its named parameters do not show."""
+
+    @support_hooks
+    class Service:
+        @slot
+        def run(self, *sources: str) -> None:
+            pass
+
+        @slot
+        def configure(self, **options: int) -> None:
+            pass
+
+        @slot
+        @staticmethod
+        def join(*parts: str, sep: str = "") -> None:
+            pass
+
+        @slot
+        @classmethod
+        def build(cls, name: str, *args: Any, **kwargs: Any) -> None:
+            pass
+
+    fitting = {
+        Service.run: [
+            lambda self, first, *rest: None,  # run("a", ...)
+            lambda self, first, second: None,  # run("a", "b")
+            lambda self, first, second=None, *, method_name: None,
+        ],
+        Service.configure: [
+            lambda self, *, verbose: None,  # configure(verbose=1)
+            lambda self, verbose, level=0: None,  # configure(verbose=1) binds by keyword
+            lambda self, **options: None,
+        ],
+        Service.join: [lambda first, *rest, sep="": None, lambda *, sep: None],
+        Service.build: [lambda cls, name, extra, *, flag: None],  # build("n", 1, flag=2)
+    }
+    for slot_object, callbacks in fitting.items():
+        for callback in callbacks:
+            slot_object.bind(hook(callback))
+    for slot_object in fitting:
+        assert errors_about(slot_object) == [], slot_object
+
+    @hook
+    def takes_keyword_only_run_cannot_pass(self: object, *, flag: int) -> None:
+        pass
+
+    Service.run.bind(takes_keyword_only_run_cannot_pass)  # run() passes no keyword at all
+    # configure() passes nothing but the receiver positionally (a keyword can fill `first`, not `/`)
+    Service.configure.bind(hook(lambda self, first, /: None))
+    (run_error,) = errors_about(Service.run)
+    assert display(takes_keyword_only_run_cannot_pass) in str(run_error)
+    (configure_error,) = errors_about(Service.configure)
+    assert "(self, first, /)" in fields(configure_error)["Hook signature"]
+    assert errors_about(Service.build) == []
+    Service.build.bind(hook(lambda name: None))  # the receiver always comes first, positionally
+    assert len(errors_about(Service.build)) == 1
+
+
+SLOT_PARAMETERS = ["", "a", "a, b=1", "*args", "a, *args", "**kwargs", "a, /, **kwargs", "*, k", "a, *, k=1"]
+HOOK_PARAMETERS = [
+    "",
+    "a",
+    "a, b",
+    "a, /",
+    "*rest",
+    "a, *rest",
+    "*, k",
+    "**kwargs",
+    "k, **kwargs",
+    "a, *, z",
+    "method_name",
+    "a, *, method_name",
+]
+
+
+def _fits_some_call(slot_function: Any, hook_function: Any) -> bool:
+    """By brute force: some call of the slot (receiver first) also binds to the hook."""
+    import itertools
+
+    slot_signature, hook_signature = inspect.signature(slot_function), inspect.signature(hook_function)
+    extra = {"method_name": "m"} if "method_name" in hook_signature.parameters else {}
+    names = sorted({*slot_signature.parameters, *hook_signature.parameters, "fresh"} - {"self"})
+    for positional in range(1, 6):
+        for count in range(len(names) + 1):
+            for chosen in itertools.combinations(names, count):
+                args, kwargs = [object()] * positional, dict.fromkeys(chosen, 0)
+                try:
+                    slot_signature.bind(*args, **kwargs)
+                    hook_signature.bind(*args, **kwargs, **extra)
+                except TypeError:
+                    continue
+                return True
+    return False
+
+
+def test_check_hooks_reports_exactly_the_hooks_no_call_of_the_slot_fits() -> None:
+    namespace: dict[str, Any] = {}
+    for number, parameters in enumerate(SLOT_PARAMETERS):
+        exec(f"def slot_{number}(self, {parameters}): pass", namespace)
+    for number, parameters in enumerate(HOOK_PARAMETERS):
+        exec(f"def hook_{number}(self, {parameters}): pass", namespace)
+    checked = 0
+    for slot_number in range(len(SLOT_PARAMETERS)):
+        slot_function = namespace[f"slot_{slot_number}"]
+        Service = support_hooks(type("Service", (), {"run": slot(slot_function)}))
+        expected = set()
+        for hook_number in range(len(HOOK_PARAMETERS)):
+            hook_function = namespace[f"hook_{hook_number}"]
+            Service.run.bind(hook(hook_function))
+            if not _fits_some_call(slot_function.__hooks__.body, hook_function):
+                expected.add(str(inspect.signature(hook_function)))
+        reported = {fields(error)["Hook signature"] for error in errors_about(Service.run)}
+        assert reported == expected, SLOT_PARAMETERS[slot_number]
+        checked += len(expected)
+    assert checked > 20  # the brute force finds misfits: the comparison means something
+
+
 def test_check_hooks_knows_the_receiver_of_each_slot_kind() -> None:
     @support_hooks
     class Service:
@@ -1402,3 +1543,81 @@ def test_check_hooks_is_callable_with_no_slots_of_this_test() -> None:
     errors = check_hooks()
     assert isinstance(errors, list)
     assert all(isinstance(error, SignatureError) for error in errors)
+
+
+# =========================================================================== hooks_for and scoped skips
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_plan_honours_the_local_skips_of_the_calling_thread_or_task(level: str) -> None:
+    calls: list[str] = []
+    Base, Child, hooks = build_hierarchy(calls)
+    skipped_hook = hooks["base normal 2"]
+    skip = {
+        "global": lambda: skip_all_hooks(local=True),
+        "class": lambda: Base.skip_hooks(local=True),
+        "slot": lambda: Base.m.skip_hooks(local=True),
+        "hook": lambda: skipped_hook.skip(local=True),
+    }[level]
+    seen_elsewhere: list[Any] = []
+
+    def other_thread() -> None:
+        seen_elsewhere.append(hooks_for(Child, "m"))
+
+    with skip():
+        plan = hooks_for(Child, "m")
+        calls.clear()
+        Child().m(1)
+        ran = calls[:-1]
+        assert names(plan.running) == ran  # what a call made here runs
+        for entry in plan:
+            assert entry.runs is (entry.silenced_by is None)
+        if level == "global":
+            silenced = {entry.hook for entry in plan}
+        elif level == "hook":
+            silenced = {skipped_hook}
+        else:  # class and slot: Base's own hooks (a class-level skip of Base covers Base.m only)
+            silenced = {entry.hook for entry in plan if entry.bound_on is Base}
+        assert {entry.hook for entry in plan if entry.silenced_by == "local"} == silenced
+        assert silenced and not (silenced & set(plan.running))
+        assert Child.m.__hooks__.merged_hooks() == plan.running
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+    (elsewhere,) = seen_elsewhere  # another thread's calls are not skipped
+    assert names(elsewhere.running) == CHILD_ORDER
+    assert "silenced by local" in repr(plan)
+    assert names(hooks_for(Child, "m").running) == CHILD_ORDER  # the block ended
+
+
+def test_plan_names_a_process_wide_level_before_local(resume_global: None) -> None:
+    calls: list[str] = []
+    C = make_class("method", calls)
+    bound = C.m.bind(recorder(calls, "recorder"))
+    with skip_all_hooks(local=True):
+        (entry,) = hooks_for(C.m)
+        assert entry.silenced_by == "local"
+        bound.disable()
+        (entry,) = hooks_for(C.m)
+        assert entry.silenced_by == "hook"
+        bound.enable()
+
+
+def test_plan_in_a_task_follows_the_task_scoped_skips() -> None:
+    calls: list[str] = []
+    C = make_class("method", calls)
+    bound = C.m.bind(recorder(calls, "recorder"))
+
+    async def skipping() -> tuple[str | None, ...]:
+        with bound.skip(local=True):
+            await asyncio.sleep(0)
+            return tuple(entry.silenced_by for entry in hooks_for(C.m))
+
+    async def running() -> tuple[str | None, ...]:
+        await asyncio.sleep(0)
+        return tuple(entry.silenced_by for entry in hooks_for(C.m))
+
+    async def main() -> list[tuple[str | None, ...]]:
+        return list(await asyncio.gather(skipping(), running()))
+
+    assert asyncio.run(main()) == [("local",), (None,)]

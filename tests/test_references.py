@@ -380,6 +380,94 @@ def test_attributes_set_on_the_slot_are_seen_in_every_state(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_attributes_of_a_wrapped_callable_reach_through_the_slot(kind: str) -> None:
+    """``@slot @functools.lru_cache``: the cache's own methods work through ``Cls.method``, hooked or not."""
+    calls: list[Any] = []
+    if kind == "method":
+
+        @support_hooks
+        class Service:
+            @slot
+            @functools.lru_cache(maxsize=None)  # noqa: B019, UP033 - an lru_cache wrapper is the point here
+            def run(self, x: int) -> int:
+                calls.append(("body", x))
+                return x * 10
+
+        call = lambda x: service.run(x)  # noqa: E731
+        service = Service()
+    elif kind == "classmethod":
+
+        @support_hooks
+        class Service:  # type: ignore[no-redef]
+            @slot
+            @classmethod
+            @functools.lru_cache(maxsize=None)  # noqa: UP033 - the lru_cache wrapper is the point
+            def run(cls, x: int) -> int:
+                calls.append(("body", x))
+                return x * 10
+
+        call = lambda x: Service.run(x)  # noqa: E731
+    else:
+
+        @support_hooks
+        class Service:  # type: ignore[no-redef]
+            @slot
+            @staticmethod
+            @functools.lru_cache(maxsize=None)  # noqa: UP033 - the lru_cache wrapper is the point
+            def run(x: int) -> int:
+                calls.append(("body", x))
+                return x * 10
+
+        call = lambda x: Service.run(x)  # noqa: E731
+
+    Service.run.bind(recorder(calls))
+    assert [call(1), call(1)] == [10, 10]
+    assert calls == [("hook", 1), ("body", 1), ("hook", 1)]  # the second body call was cached
+    assert Service.run.cache_info().hits == 1
+    Service.run.cache_clear()
+    calls.clear()
+    assert call(1) == 10
+    assert calls == [("hook", 1), ("body", 1)]
+    assert Service.run.cache_parameters() == {"maxsize": None, "typed": False}
+    if kind == "method":
+        assert service.run.cache_info().currsize == 1  # through the bound method too
+
+
+def test_methods_of_a_callable_object_slot_reach_through_the_slot() -> None:
+    class Counter:
+        """A callable object used as a method body: not a function, has methods of its own."""
+
+        def __init__(self) -> None:
+            self.__name__ = "count"
+            self.seen: list[int] = []
+
+        def __call__(self, x: int) -> int:
+            self.seen.append(x)
+            return len(self.seen)
+
+        def reset(self) -> str:
+            self.seen.clear()
+            return "reset"
+
+    counter = Counter()
+
+    @support_hooks
+    class Service:
+        count = slot(staticmethod(counter))
+
+    calls: list[Any] = []
+    Service.count.bind(recorder(calls))
+    assert Service.count(5) == 1
+    assert calls == [("hook", 5)]
+    assert Service.count.reset() == "reset"
+    assert Service.count.seen == []
+    assert Service.count.__name__ == "count"
+    # function-like as on the compiled backend: copies as itself, takes weak references
+    assert copy.copy(Service.count) is Service.count
+    assert weakref.ref(Service.count)() is Service.count
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_introspection_is_the_same_in_every_state(kind: str) -> None:
     calls: list[Any] = []
     Service = make_service(kind, calls)

@@ -7,7 +7,11 @@ the caller's label in a ``ran`` list, so a test sees which calls ran which hooks
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+import logging
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -271,3 +275,253 @@ def test_the_gate_closes_after_the_last_scope(monkeypatch: pytest.MonkeyPatch) -
         assert _dispatch_py._gate is not logs.notice_enabled
     assert _dispatch_py._gate is logs.notice_enabled
     assert _dispatch._gate_holders == 0
+
+
+# ------------------------------------------------------------------- a scope lasts as long as its block
+
+ELSE_ON = ["nothing", "NOTICE logging", "another local skip", "a trace() elsewhere"]
+
+
+@contextlib.contextmanager
+def something_else_on(what: str) -> Iterator[None]:
+    """Something unrelated to the task under test that holds the call path's gate open, or nothing."""
+    if what == "nothing":
+        yield
+    elif what == "NOTICE logging":
+        logger = logging.getLogger("hookfast")
+        level = logger.level
+        logger.setLevel(hookfast.NOTICE)
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
+    elif what == "another local skip":
+
+        @support_hooks
+        class Unrelated:
+            @slot
+            def go(self) -> None:
+                pass
+
+        with Unrelated.go.skip_hooks(local=True):
+            yield
+    else:
+        done, started = threading.Event(), threading.Event()
+
+        def tracing() -> None:
+            with hookfast.trace():
+                started.set()
+                done.wait(10)
+
+        thread = threading.Thread(target=tracing)
+        thread.start()
+        started.wait(10)
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+
+
+def run_task_after_the_block(block: Any, call: Any, what: str) -> tuple[Any, Any]:
+    """Create a task inside ``block``; let it ``call()`` only after the block has ended, with ``what``
+    on. Returns what the call returned and what the block gave on entering."""
+
+    async def main() -> tuple[Any, Any]:
+        go = asyncio.Event()
+
+        async def task_body() -> Any:
+            await go.wait()
+            return call()
+
+        with block as entered:
+            task = asyncio.create_task(task_body())
+        with something_else_on(what):
+            go.set()
+            return await task, entered
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_task_created_inside_a_local_skip_runs_the_hooks_once_the_block_ended(
+    level: str, what: str
+) -> None:
+    ran: list[Any] = []
+    Base, Child, on_base, _on_child = build(ran)
+    result, _ = run_task_after_the_block(local_skip(level, Base, on_base), lambda: Child().run("late"), what)
+    assert result == "late"
+    assert hooks_of(ran, "late") == ["on_base", "on_child"]
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_a_task_falls_back_to_the_enclosing_local_skip_still_in_force(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, on_base, on_child = build(ran)
+
+    async def main() -> None:
+        go = asyncio.Event()
+
+        async def task_body() -> None:
+            await go.wait()
+            Child().run("late")
+            with on_child.skip(local=True):  # a skip of its own builds on what is still in force
+                Child().run("own skip")
+
+        with on_base.skip(local=True):
+            with skip_all_hooks(local=True):
+                task = asyncio.create_task(task_body())
+            with something_else_on(what):
+                go.set()
+                await task
+
+    asyncio.run(main())
+    assert hooks_of(ran, "late") == ["on_child"]  # on_base's skip still holds, skip_all's ended
+    assert hooks_of(ran, "own skip") == []
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_a_task_own_local_skip_keeps_only_its_own_skips_once_the_inherited_block_ended(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, _on_base, on_child = build(ran)
+
+    async def main() -> None:
+        entered, go = asyncio.Event(), asyncio.Event()
+
+        async def task_body() -> None:
+            with on_child.skip(local=True):  # entered while the inherited skip_all block runs
+                Child().run("inside both")
+                entered.set()
+                await go.wait()
+                Child().run("own skip only")
+                with hookfast.skip_all_hooks(local=True):
+                    Child().run("nested again")
+            Child().run("no skip")
+
+        with skip_all_hooks(local=True):
+            task = asyncio.create_task(task_body())
+            await entered.wait()
+        with something_else_on(what):
+            go.set()
+            await task
+
+    asyncio.run(main())
+    assert hooks_of(ran, "inside both") == []
+    assert hooks_of(ran, "own skip only") == ["on_base"]
+    assert hooks_of(ran, "nested again") == []
+    assert hooks_of(ran, "no skip") == ["on_base", "on_child"]
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_a_context_copied_inside_a_local_skip_runs_the_hooks_once_the_block_ended(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, _on_base, _on_child = build(ran)
+    with skip_all_hooks(local=True):
+        copied = contextvars.copy_context()
+        copied.run(Child().run, "inside")
+    with something_else_on(what):
+        thread = threading.Thread(target=copied.run, args=(Child().run, "late"))
+        thread.start()
+        thread.join()
+    assert hooks_of(ran, "inside") == []
+    assert hooks_of(ran, "late") == ["on_base", "on_child"]
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_a_task_created_inside_trace_records_nothing_once_the_block_ended(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, _on_base, _on_child = build(ran)
+    result, records = run_task_after_the_block(hookfast.trace(), lambda: Child().run("late"), what)
+    assert result == "late"
+    assert hooks_of(ran, "late") == ["on_base", "on_child"]
+    assert records == []
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_a_task_records_into_the_enclosing_trace_still_running(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, _on_base, _on_child = build(ran)
+
+    async def main() -> tuple[list[Any], list[Any]]:
+        go = asyncio.Event()
+
+        async def task_body() -> None:
+            await go.wait()
+            Child().run("late")
+
+        with hookfast.trace() as outer:
+            with hookfast.trace() as inner:
+                task = asyncio.create_task(task_body())
+            with something_else_on(what):
+                go.set()
+                await task
+        return outer, inner
+
+    outer, inner = asyncio.run(main())
+    assert inner == []
+    assert [(call.name, len(call.hooks)) for call in outer] == [("run", 2)]
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_an_async_slot_in_a_task_created_inside_a_local_skip_runs_its_hooks_once_the_block_ended(
+    what: str,
+) -> None:
+    ran: list[str] = []
+
+    @support_hooks
+    class Service:
+        @slot
+        async def fetch(self) -> int:
+            return 1
+
+    @Service.fetch.bind
+    @hook
+    async def on_fetch(self: Any) -> None:
+        ran.append("on_fetch")
+
+    async def main() -> tuple[int, int]:
+        go = asyncio.Event()
+
+        async def task_body() -> int:
+            inside = await Service().fetch()
+            await go.wait()
+            return inside + await Service().fetch()
+
+        with skip_all_hooks(local=True):
+            task = asyncio.create_task(task_body())
+            await asyncio.sleep(0)  # the task's first call runs inside the block
+        with something_else_on(what):
+            go.set()
+            return await task, len(ran)
+
+    assert asyncio.run(main()) == (2, 1)
+    assert ran == ["on_fetch"]
+
+
+@pytest.mark.parametrize("what", ELSE_ON)
+def test_a_task_own_trace_records_alone_once_the_inherited_trace_ended(what: str) -> None:
+    ran: list[Any] = []
+    _Base, Child, _on_base, _on_child = build(ran)
+
+    async def main() -> tuple[list[Any], list[Any]]:
+        entered, go = asyncio.Event(), asyncio.Event()
+
+        async def task_body() -> list[Any]:
+            with hookfast.trace() as own:
+                entered.set()
+                await go.wait()
+                Child().run("late")
+            return own
+
+        with hookfast.trace() as inherited:
+            task = asyncio.create_task(task_body())
+            await entered.wait()
+        with something_else_on(what):
+            go.set()
+            own = await task
+        return inherited, own
+
+    inherited, own = asyncio.run(main())
+    assert inherited == []
+    assert [(call.name, len(call.hooks)) for call in own] == [("run", 2)]
