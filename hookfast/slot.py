@@ -144,6 +144,10 @@ def _own_async_kind(callback: Any) -> str | None:
     return None
 
 
+def _is_coroutine_function(function: Any) -> bool:
+    return type(function) is FunctionType and bool(function.__code__.co_flags & _CO_COROUTINE)
+
+
 def _async_kind(callback: Any) -> str | None:
     """What makes ``callback`` usable only on an async slot, or None if it is usable on any.
 
@@ -194,6 +198,77 @@ def _own_dict(value: Any) -> dict[str, Any] | None:
     return None
 
 
+class SlotBody:
+    """``Cls.method.__wrapped__``: the method as written, whatever code its function runs now.
+
+    ``inspect.signature`` and ``inspect.getsource`` reach the method's own signature and source
+    through it, and calling it runs the method body without hooks (``Cls.method.__wrapped__(obj,
+    x)``), as onETL's ``__wrapped__`` does. Its defaults are the slot function's: assigning
+    ``__defaults__`` or ``__kwdefaults__`` here assigns them there, so a change made through either
+    holds in every state of the hooks. Every other attribute is the body's (a private copy of the
+    function, made at registration, with the function's original code).
+    """
+
+    __slots__ = ("__weakref__", "_declaration")
+
+    def __init__(self, declaration: SlotDeclaration) -> None:
+        self._declaration = declaration
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # noqa: D105 - what isinstance() and inspect see: a function
+        return FunctionType
+
+    def _body(self) -> Any:
+        body = self._declaration.body
+        if body is None:
+            raise RuntimeError(f"the slot {self._declaration.qualname!r} is not registered")
+        return body
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        body = self._body()
+        function = self._declaration.function
+        body.__defaults__ = function.__defaults__
+        body.__kwdefaults__ = function.__kwdefaults__
+        return body(*args, **kwargs)
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        import types
+
+        return self if instance is None else types.MethodType(self, instance)
+
+    @property
+    def __defaults__(self) -> tuple[Any, ...] | None:
+        return self._declaration.function.__defaults__  # type: ignore[no-any-return]
+
+    @__defaults__.setter
+    def __defaults__(self, value: tuple[Any, ...] | None) -> None:
+        self._declaration.function.__defaults__ = value
+        self._declaration.defaults_changed()
+
+    @property
+    def __kwdefaults__(self) -> dict[str, Any] | None:
+        return self._declaration.function.__kwdefaults__  # type: ignore[no-any-return]
+
+    @__kwdefaults__.setter
+    def __kwdefaults__(self, value: dict[str, Any] | None) -> None:
+        self._declaration.function.__kwdefaults__ = value
+        self._declaration.defaults_changed()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._body(), name)
+
+    def __repr__(self) -> str:
+        return f"<hookfast slot body {self._declaration.qualname!r}>"
+
+    def __reduce__(self) -> Any:
+        # pickled as the method body itself (what calling it runs)
+        return (_body_of, (self._declaration.function,))
+
+
+def _body_of(function: Any) -> Any:
+    return function.__wrapped__
+
+
 class SlotDeclaration:
     """One ``@slot`` method of one class: its hooks, its slot-level switch and its dispatcher.
 
@@ -236,6 +311,9 @@ class SlotDeclaration:
         #: the attribute dicts of the wrappers of decorators above @slot, each with what it held
         #: of the slot API before registration
         self._wrappers_saved: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        #: the function ``@slot`` marked, when decorators above it make their wrapper the slot's
+        #: function (restored by :meth:`detach`)
+        self._marked_function: Any = None
         self._marked_coroutine = False
         self.backend: Backend | None = None
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]  # set by attach()
@@ -279,9 +357,19 @@ class SlotDeclaration:
             kind = SLOT_STATICMETHOD
         else:
             kind = SLOT_METHOD
+        wrappers = self._decorators_above(owner, name, value)
+        # Decorators above @slot (functools.wraps): as in onETL, a call runs the hooks, then the
+        # decorators, then the body, so the outermost wrapper is the function that dispatches.
+        # Except for an async slot under a sync decorator: its hooks run when the coroutine runs,
+        # so the marked function dispatches (the decorators run when it is called, before).
+        outer_dispatches = bool(wrappers) and not (
+            _is_coroutine_function(function) and not _is_coroutine_function(wrappers[0])
+        )
+        if outer_dispatches:
+            self._marked_function = function
+            function = self.function = wrappers[0]
         method_name = function.__name__  # as onETL: a callable without a name fails here
         swappable = type(function) is FunctionType
-        wrappers = self._decorators_above(owner, name, value, swappable)
         self.owner, self.name, self.kind, self.original_value = owner, name, kind, value
         self.method_name = method_name
         self.has_receiver = kind != SLOT_STATICMETHOD
@@ -300,9 +388,9 @@ class SlotDeclaration:
             self.active_value = staticmethod(self.dispatch_callable)
         else:
             self.active_value = self.dispatch_callable
-        if wrappers:
-            # decorators above @slot: the class keeps the user's wrapper, whose call reaches the
-            # function, whose code dispatches while hooks can run (decorator, hooks, body)
+        if wrappers and not outer_dispatches:
+            # the class keeps the user's wrapper, whose call reaches the function, whose code
+            # dispatches while hooks can run
             self.active_value = value
         dispatcher.set_class_values(value, self.active_value)
         if swappable:
@@ -312,8 +400,10 @@ class SlotDeclaration:
                 _codegen.slot_params(self.original_code, None, None), self.original_code
             )
             self._saved_wrapped = function.__dict__.get("__wrapped__", _MISSING)
-            # inspect.signature / unwrap reach the original signature through it, whatever the code
-            function.__wrapped__ = self.body  # type: ignore[attr-defined]
+            if self._saved_wrapped is _MISSING:
+                # inspect.signature / unwrap reach the original signature through it, whatever
+                # the code; a decorator's wrapper keeps its own __wrapped__, which does the same
+                function.__wrapped__ = SlotBody(self)  # type: ignore[attr-defined]
             if (
                 self.original_code.co_flags & _CO_COROUTINE
                 and sys.version_info >= (3, 12)
@@ -324,7 +414,7 @@ class SlotDeclaration:
 
                 inspect.markcoroutinefunction(function)
                 self._marked_coroutine = True
-        self._put_slot_api(function, wrappers)
+        self._put_slot_api(self._marked_function or function, wrappers)
 
     def detach(self) -> None:
         """Undo :meth:`attach` (the registry rolls back a failed ``@support_hooks``)."""
@@ -334,10 +424,11 @@ class SlotDeclaration:
             self.backend.install_code(function, self.original_code, self.original_closure)
             if self._saved_wrapped is _MISSING:
                 function.__dict__.pop("__wrapped__", None)
-            else:
-                function.__wrapped__ = self._saved_wrapped  # type: ignore[attr-defined]
         if self._marked_coroutine:
             function.__dict__.pop("_is_coroutine_marker", None)
+        if self._marked_function is not None:
+            function = self.function = self._marked_function
+            self._marked_function = None
         for attribute in _SLOT_API:
             function.__dict__.pop(attribute, None)
         for namespace, saved in self._wrappers_saved:
@@ -386,7 +477,7 @@ class SlotDeclaration:
                 return None
         return None
 
-    def _decorators_above(self, owner: type, name: str, value: Any, swappable: bool) -> list[Any]:
+    def _decorators_above(self, owner: type, name: str, value: Any) -> list[Any]:
         """The wrappers of decorators placed above ``@slot`` (checked before :meth:`attach` changes anything).
 
         Raises:
@@ -409,11 +500,6 @@ class SlotDeclaration:
                     f"dict to carry {name}.bind and the rest of the slot API: place @slot above "
                     "the decorator"
                 )
-        if wrappers and not swappable:
-            raise TypeError(
-                f"{where}: a decorator above @slot needs a slot defined with def, got "
-                f"{self.function!r}: place @slot above the decorator"
-            )
         return wrappers
 
     def _put_slot_api(self, function: Any, wrappers: list[Any]) -> None:
@@ -441,7 +527,7 @@ class SlotDeclaration:
         """
         installation = _codegen.plan_slot(self, calls)
         assert self.backend is not None
-        if installation.code is not None and self.function.__code__ is not installation.code:
+        if installation.code is not None:
             self.backend.install_code(self.function, installation.code, installation.closure)
         self._plan = installation.plan
         self.call_path = installation.call_path
@@ -453,6 +539,12 @@ class SlotDeclaration:
             # a metaclass refusing it costs only speed: the function's own code dispatches
             with contextlib.suppress(Exception):
                 setattr(owner, self.name, target)
+
+    def defaults_changed(self) -> None:
+        """The slot function's defaults were assigned through :class:`SlotBody`: plan again (the
+        generated code's choices depend on them, and on CPython 3.13 the function lost its version)."""
+        if self.owner is not None:
+            _registry.recompute_affected([self])
 
     def trampoline_code(self) -> CodeType:
         """Code for the function that forwards every call to the general path."""
