@@ -1214,7 +1214,11 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     params = slot_params(original, function.__defaults__, function.__kwdefaults__)
     receiver = declaration.has_receiver and bool(params) and params[0].kind in (POSITIONAL_ONLY, POSITIONAL_OR_KEYWORD)
     if calls:
-        analysis = _analyse(calls, params, receiver, is_async)
+        # Generated code passes every parameter on, a defaulted one as its default when the
+        # caller left it out, where the general path passes what the caller gave. The same only
+        # while the defaults stay what the hooks were checked against, and assigning a function's
+        # __defaults__ cannot be watched: slots with defaults keep the general path.
+        analysis = None if any(param.has_default for param in params) else _analyse(calls, params, receiver, is_async)
         if analysis is None:
             return Installation("dispatcher", declaration.trampoline_code(), original_closure, closes)
         kinds, receiver_positional = analysis

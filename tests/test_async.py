@@ -862,3 +862,51 @@ print(hookfast.BACKEND)
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == backend
+
+
+# --------------------------------------------------------------------------- coroutines made before the hooks
+
+
+@pytest.mark.parametrize("change", ["bind", "enable", "resume slot", "resume class", "resume all"])
+def test_a_coroutine_made_while_no_hook_could_run_runs_the_hooks_in_force_when_it_runs(change: str) -> None:
+    log: list[Any] = []
+    Service = make_service(log)
+
+    @hook(enabled=change != "enable")
+    def on_fetch(self: Any, value: int) -> None:
+        log.append("hook")
+
+    if change != "bind":
+        Service.fetch.bind(on_fetch)
+    if change == "resume slot":
+        Service.fetch.suspend_hooks()
+    elif change == "resume class":
+        Service.suspend_hooks()
+    elif change == "resume all":
+        hookfast.stop_all_hooks()
+    try:
+        early = Service().fetch(1)  # made now, while no hook can run; it runs below
+        if change == "bind":
+            Service.fetch.bind(on_fetch)
+        elif change == "enable":
+            on_fetch.enable()
+        elif change == "resume slot":
+            Service.fetch.resume_hooks()
+        elif change == "resume class":
+            Service.resume_hooks()
+        else:
+            hookfast.resume_all_hooks()
+        assert run(early) == 2
+        assert log == ["hook", "method<", "method>"]
+    finally:
+        hookfast.resume_all_hooks()
+
+
+def test_a_coroutine_made_while_hooks_ran_runs_none_once_they_are_gone() -> None:
+    log: list[Any] = []
+    Service = make_service(log)
+    bound = Service.fetch.bind(hook(lambda self, value: log.append("hook")))
+    early = Service().fetch(1)
+    Service.fetch.unbind(bound)
+    assert run(early) == 2
+    assert log == ["method<", "method>"]

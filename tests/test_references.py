@@ -805,3 +805,54 @@ def test_hook_on_context_manager_class_keeps_its_namespace() -> None:
     Ctx.disable()
     assert Service().run() == 1
     assert Ctx.entered == 2
+
+
+# --------------------------------------------------------------------------- defaults assigned later
+
+
+def _defaults_service(calls: list[Any]) -> type:
+    @support_hooks
+    class Service:
+        @slot
+        def run(self, x: int, y: int = 1, *, z: int = 10) -> tuple[int, int, int]:
+            return (x, y, z)
+
+    return Service
+
+
+@pytest.mark.parametrize("through", ["function", "__wrapped__"])
+@pytest.mark.parametrize("hook_shape", ["mirror", "varargs"])
+def test_defaults_assigned_after_decoration_hold_in_every_state(through: str, hook_shape: str) -> None:
+    """A change of ``__defaults__`` / ``__kwdefaults__``, made on ``Cls.method`` or through
+    ``Cls.method.__wrapped__``, takes effect at once and holds when hooks come and go."""
+    calls: list[Any] = []
+    Service = _defaults_service(calls)
+
+    def target() -> Any:
+        return Service.run if through == "function" else Service.run.__wrapped__
+
+    target().__defaults__ = (2,)
+    target().__kwdefaults__ = {"z": 20}
+    assert Service().run(0) == (0, 2, 20)
+
+    if hook_shape == "mirror":
+
+        def seen(obj: Any, x: int, y: int = 1, *, z: int = 10) -> None:
+            calls.append((x, y, z))
+    else:
+
+        def seen(obj: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[misc]
+            calls.append((args, kwargs))
+
+    bound = Service.run.bind(hook(seen))
+    assert Service().run(0) == (0, 2, 20)
+    target().__defaults__ = (3,)
+    assert Service().run(0) == (0, 3, 20)
+    target().__kwdefaults__ = {"z": 30}
+    assert Service().run(0) == (0, 3, 30)
+    # the hook gets what the caller passed, its own defaults filling the rest
+    assert calls[-1] == ((0, 1, 10) if hook_shape == "mirror" else ((0,), {}))
+    Service.run.unbind(bound)
+    assert Service().run(0) == (0, 3, 30)
+    assert Service.run.__wrapped__(Service(), 0) == (0, 3, 30)  # the body, without hooks
+    assert Service.run.__defaults__ == (3,) and Service.run.__wrapped__.__defaults__ == (3,)
