@@ -447,7 +447,7 @@ def _emit_hook_call(out: _Lines, index: int, call: _Call, method_name: str | Non
     out.add("except Exception as _hf_e:")
     with out.indent():
         out.add(
-            f"_hf_s = {_marker('HOOK_ERROR')}(_hf_disp, _hf_calls[{index}], _hf_e, {call.positional}, {call.keywords})"
+            f"_hf_s = {_marker('HOOK_ERROR')}(_hf_decl.dispatcher, _hf_calls[{index}], _hf_e, {call.positional}, {call.keywords})"
         )
         out.add("if _hf_s is None:")
         with out.indent():
@@ -481,14 +481,14 @@ def _emit_sync(
     """The body of a generated sync slot function (or the prologue of an inline one)."""
     out.add(f"if {_marker('GATE')}.open:")
     with out.indent():
-        out.add(f"return _hf_slow({call.arguments})")
+        out.add(f"return _hf_decl.dispatch_callable({call.arguments})")
     if in_hierarchy:
         # the super() rule: hooks only for the most derived declaration; a delegation runs the
         # body alone; a call reached from below is recorded by the general path
-        out.add(f"_hf_at = {_marker('POSITION')}(_hf_disp, {call.receiver})")
+        out.add(f"_hf_at = {_marker('POSITION')}(_hf_decl.dispatcher, {call.receiver})")
         out.add("if _hf_at == 2:")
         with out.indent():
-            out.add(f"return _hf_slow({call.arguments})")
+            out.add(f"return _hf_decl.dispatch_callable({call.arguments})")
         if inline_body:
             if kinds:
                 out.add("if not _hf_at:")
@@ -498,7 +498,7 @@ def _emit_sync(
             with out.indent():
                 out.add(f"return _hf_body({call.arguments})")
     contexts: list[_Context] = []
-    handover = "return {continue_}(_hf_disp, _hf_calls, {index}, _hf_v, {positional}, {keywords}, {entered})"
+    handover = "return {continue_}(_hf_decl.dispatcher, _hf_calls, {index}, _hf_v, {positional}, {keywords}, {entered})"
 
     def entered() -> str:
         if not contexts:
@@ -745,12 +745,12 @@ def _emit_async(
     """The body of a generated async slot function (or the prologue of an inline one)."""
     out.add(f"if {_marker('GATE')}.open or {_marker('STATE')}.version != {_marker('VERSION')}:")
     with out.indent():
-        out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_disp, {call.positional}, {call.keywords})")
+        out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_decl.dispatcher, {call.positional}, {call.keywords})")
     if in_hierarchy:
-        out.add(f"_hf_at = {_marker('APOSITION')}(_hf_disp, {call.receiver})")
+        out.add(f"_hf_at = {_marker('APOSITION')}(_hf_decl.dispatcher, {call.receiver})")
         out.add("if _hf_at == 2:")
         with out.indent():
-            out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_disp, {call.positional}, {call.keywords})")
+            out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_decl.dispatcher, {call.positional}, {call.keywords})")
         if inline_body:
             if kinds:
                 out.add("if not _hf_at:")
@@ -768,7 +768,7 @@ def _emit_async(
 
     def handover(index: str, value: str, entered_: str) -> str:
         return (
-            f"return await {_marker('ACONTINUE')}(_hf_disp, _hf_calls, {index}, {value}, "
+            f"return await {_marker('ACONTINUE')}(_hf_decl.dispatcher, _hf_calls, {index}, {value}, "
             f"{call.positional}, {call.keywords}, {entered_})"
         )
 
@@ -1043,7 +1043,7 @@ def generated_source(
 def plan_names(source: list[str], count: int) -> list[str]:
     """The plan's free names a generated body uses, in a fixed order."""
     names = [f"_hf_h{index}" for index in range(count)]
-    names += ["_hf_body", "_hf_disp", "_hf_calls", "_hf_slow"]
+    names += ["_hf_body", "_hf_decl", "_hf_calls"]
     text = "\n".join(source)
     return [name for name in names if name in text]
 
@@ -1235,9 +1235,8 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     named = {
         **{f"_hf_h{index}": hook_call.callback for index, hook_call in enumerate(calls)},
         "_hf_body": declaration.body,
-        "_hf_disp": dispatcher,
+        "_hf_decl": declaration,
         "_hf_calls": calls,
-        "_hf_slow": dispatcher.callable,
     }
     plain_kinds = (KIND_FUNCTION, KIND_ASYNC_FUNCTION)
     template = declaration.source_template() if all(kind in plain_kinds for kind in kinds) else None
@@ -1282,9 +1281,9 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
 
 
 def _handle_constants(plan: Plan, declaration: Any) -> dict[str, Any]:
-    import weakref
+    from hookfast._references import Reference
 
-    return {_key("HANDLE"): weakref.ref(plan), _key("DECLREF"): declaration.reference}
+    return {_key("HANDLE"): Reference(plan), _key("DECLREF"): declaration.reference}
 
 
 def async_entry(declaration: Any) -> Callable[..., Any]:
@@ -1294,13 +1293,13 @@ def async_entry(declaration: Any) -> Callable[..., Any]:
     function = declaration.function
     namespace: dict[str, Any] = {"_hookfast_dispatch_async": backend.dispatch_async}
     source = (
-        "def __hookfast_factory__(_hf_disp):\n"
+        "def __hookfast_factory__(_hf_decl):\n"
         f"    async def {function.__name__ if function.__name__.isidentifier() else 'slot'}(*args, **kwargs):\n"
-        "        return await _hookfast_dispatch_async(_hf_disp, args, kwargs)\n"
+        "        return await _hookfast_dispatch_async(_hf_decl.dispatcher, args, kwargs)\n"
         f"    return {function.__name__ if function.__name__.isidentifier() else 'slot'}\n"
     )
     exec(compile(source, "<hookfast async slot>", "exec"), namespace)
-    entry: Any = namespace["__hookfast_factory__"](declaration.dispatcher)
+    entry: Any = namespace["__hookfast_factory__"](declaration)
     for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
         try:
             setattr(entry, attribute, getattr(function, attribute))

@@ -142,6 +142,8 @@ def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> 
         TypeError: the same slot function is already registered under another class or name.
     """
     with _lock:
+        if _unpickled:
+            _adopt_unpickled()
         if declaration.owner is not None:
             if declaration.owner is cls and declaration.name == name:
                 return False
@@ -164,6 +166,43 @@ def register(cls: type, name: str, value: Any, declaration: SlotDeclaration) -> 
             raise
         _sweep_names()
     return True
+
+
+#: slots unpickled in this process whose class was not complete yet (see :func:`adopt`)
+_unpickled: list[SlotDeclaration] = []
+
+
+def adopt(declaration: SlotDeclaration) -> None:
+    """Register, later, a slot declaration unpickled in this process (pickled by value).
+
+    Not now: the unpickler has not finished the slot's function (it sets the function's closure
+    after the declaration), nor maybe its class. It is done at the next registration, binding or
+    change of state in this process; until then the function runs the code it was pickled with,
+    with the hooks it had.
+    """
+    with _lock:
+        _unpickled.append(declaration)
+
+
+def _adopt_unpickled() -> None:
+    for declaration in list(_unpickled):
+        owner = declaration.owner
+        assert owner is not None
+        current = owner.__dict__.get(declaration.name)
+        if not declaration.holds(current):
+            target = current.__func__ if isinstance(current, (classmethod, staticmethod)) else current
+            if getattr(target, "__hooks__", None) is not declaration:
+                continue  # the class is not complete yet
+            # what stood for the slot in the class was pickled as a function of its own (the
+            # compiled dispatcher looks like one): the slot's function takes its place again
+            setattr(owner, declaration.name, declaration.original_value)
+        _unpickled.remove(declaration)
+        _owned.setdefault(owner, {})[declaration.name] = weakref.ref(declaration)
+        _declarations_by_name.setdefault(declaration.name, weakref.WeakSet()).add(declaration)
+        for bound in declaration.hooks:
+            bound._slots.append(weakref.ref(declaration))
+        _update_hierarchy(declaration)
+        _recompute(declaration)
 
 
 def unregister(declaration: SlotDeclaration) -> None:
@@ -359,12 +398,16 @@ def _recompute(declaration: SlotDeclaration) -> None:
 def recompute_affected(declarations: Iterable[SlotDeclaration]) -> None:
     """:func:`_recompute` the given declarations and the declarations of their names below them."""
     with _lock:
+        if _unpickled:
+            _adopt_unpickled()
         for declaration in _affected(declarations):
             _recompute(declaration)
 
 
 def bind(declaration: SlotDeclaration, bound: BoundHook) -> None:
     with _lock:
+        if _unpickled:
+            _adopt_unpickled()
         # inspect the callback now, outside any call, so a call never runs inspect
         bound.wants_method_name()
         declaration.hooks.append(bound)
@@ -429,6 +472,8 @@ def collect_bound_hooks(
 def live_declarations() -> list[SlotDeclaration]:
     """Every registered slot declaration whose class is alive."""
     with _lock:
+        if _unpickled:
+            _adopt_unpickled()
         return _all_declarations()
 
 
@@ -474,6 +519,8 @@ def is_class_suspended(cls: type) -> bool:
 def set_class_suspended(cls: type, suspended: bool) -> None:
     """The class level: stop (or resume) every slot visible on ``cls``, independently of the slot level."""
     with _lock:
+        if _unpickled:
+            _adopt_unpickled()
         if suspended:
             if cls in _suspended_classes:
                 return
@@ -493,6 +540,8 @@ def set_class_suspended(cls: type, suspended: bool) -> None:
 def set_globally_enabled(enabled: bool) -> None:
     global _globally_enabled
     with _lock:
+        if _unpickled:
+            _adopt_unpickled()
         if _globally_enabled is enabled:
             return
         _globally_enabled = enabled

@@ -8,11 +8,12 @@ from a private copy of the function (:func:`private_copy`), which nobody else ho
 
 Assigning ``__code__`` needs a code object with as many free variables as the function's closure
 (the ``__class__`` cell of zero-argument ``super()``, closures over locals): the trampoline is
-compiled inside a factory that defines the same names. The dispatcher is reached through a
-weak reference held as a code constant: code objects are not tracked by the garbage collector,
-so a strong reference there would make the cycle function -> code -> dispatcher -> declaration ->
-function uncollectable. It never dies first: the function holds its declaration, which holds the
-dispatcher. (A ``weakref.ref``, not a ``weakref.proxy``: a code object hashes its constants, and
+compiled inside a factory that defines the same names. The slot's declaration, whose general path
+the trampoline calls, is reached through a weak reference held as a code constant (one that
+pickles by value, see ``hookfast._references``): code objects are not tracked by the garbage
+collector, so a strong reference there would make the cycle function -> code -> declaration ->
+function uncollectable. It never dies first: the function holds its declaration (``__hooks__``).
+(A ``weakref.ref``, not a ``weakref.proxy``: a code object hashes its constants, and
 tools key dicts by code objects; calling through a proxy is also twice as slow.) Cold path only:
 runs when hooks or states change, never per call.
 """
@@ -20,8 +21,9 @@ runs when hooks or states change, never per call.
 from __future__ import annotations
 
 import sys
-import weakref
 from types import CodeType, FunctionType
+
+from hookfast._references import Reference
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ __all__ = ["private_copy", "trampoline_code"]
 # Where the template is compiled; each trampoline is relocated to its function's file and line.
 _TEMPLATE_FILENAME = "<hookfast slot trampoline>"
 
-# A placeholder constant, replaced in the compiled code by a weak reference to the dispatcher.
+# A placeholder constant, replaced in the compiled code by a weak reference to the declaration.
 _MARKER = "__hookfast_dispatcher_placeholder__"
 _TEMPLATE_CACHE_SIZE = 256
 #: compiled trampoline templates by the names of their free variables and their kind
@@ -100,7 +102,7 @@ def _template(freevars: tuple[str, ...], kind: int) -> CodeType:
         # An async generator cannot `yield from`: forward values, asend(), athrow() and aclose() by hand.
         body = f"""
         {dispatcher} = {_MARKER!r}
-        {dispatcher} = {dispatcher}()
+        {dispatcher} = {dispatcher}().dispatch_callable
         {inner} = {call}{unused}
         try:
             {value} = await {inner}.__anext__()
@@ -125,7 +127,7 @@ def _template(freevars: tuple[str, ...], kind: int) -> CodeType:
     else:
         # One line, so that every instruction maps to the function's first line once relocated.
         result = {0: call, _CO_GENERATOR: f"(yield from {call})", _CO_COROUTINE: f"await {call}"}[kind]
-        body = f" {dispatcher} = {_MARKER!r}; {dispatcher} = {dispatcher}(); return {result}{unused}"
+        body = f" {dispatcher} = {_MARKER!r}; {dispatcher} = {dispatcher}().dispatch_callable; return {result}{unused}"
     lines = [
         "def factory():",
         *(f"    {name} = None" for name in freevars),
@@ -141,9 +143,9 @@ def _template(freevars: tuple[str, ...], kind: int) -> CodeType:
     return template
 
 
-def trampoline_code(original: CodeType, dispatcher: Callable[..., Any]) -> CodeType:
+def trampoline_code(original: CodeType, declaration: Any) -> CodeType:
     """Code for a function whose own code is ``original`` that forwards every call, arguments
-    unchanged, to ``dispatcher``.
+    unchanged, to ``declaration.dispatch_callable`` (the general path of its slot).
 
     It is of the function's kind (plain, generator, coroutine or async generator function), so
     ``inspect.isgeneratorfunction`` and ``iscoroutinefunction`` keep their answers; for those
@@ -156,7 +158,7 @@ def trampoline_code(original: CodeType, dispatcher: Callable[..., Any]) -> CodeT
     if kind not in (0, _CO_GENERATOR, _CO_COROUTINE, _CO_ASYNC_GENERATOR):
         kind = 0  # not a flag combination Python compiles; call the dispatcher plainly
     template = _template(original.co_freevars, kind)
-    reference = weakref.ref(dispatcher)
+    reference = Reference(declaration)
     replacements: dict[str, Any] = {
         "co_consts": tuple(reference if constant == _MARKER else constant for constant in template.co_consts),
         "co_name": original.co_name,

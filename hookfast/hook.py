@@ -129,6 +129,13 @@ class Hook(_GenericHook[P, T]):
                 self.__dict__[key] = value
         self.__wrapped__ = callback
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled by value (cloudpickle ships a script's hooks to other processes): without the
+        # slots it is bound to, which the unpickled slots bind it to again.
+        state = dict(self.__dict__)
+        state["_slots"] = []
+        return state
+
     @property
     def callback(self) -> Callable[P, T]:
         """The wrapped callable."""

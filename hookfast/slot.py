@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from types import CodeType, FunctionType, MethodType
 
 from hookfast import _codegen, _registry, _scope, _trampoline
+from hookfast._references import Reference
 from hookfast._kinds import SLOT_CLASSMETHOD, SLOT_METHOD, SLOT_STATICMETHOD
 from hookfast.hook import Hook
 from hookfast.logs import NOTICE, display_name, slot_logger
@@ -261,12 +262,7 @@ class SlotBody:
         return f"<hookfast slot body {self._declaration.qualname!r}>"
 
     def __reduce__(self) -> Any:
-        # pickled as the method body itself (what calling it runs)
-        return (_body_of, (self._declaration.function,))
-
-
-def _body_of(function: Any) -> Any:
-    return function.__wrapped__
+        return (SlotBody, (self._declaration,))
 
 
 class SlotDeclaration:
@@ -331,7 +327,7 @@ class SlotDeclaration:
         self.state = _codegen.SlotState()
         self._plan: Any = None  # the objects the current code reaches through a weak handle
         self._template: Any = _MISSING  # the SourceTemplate, None if there is none, once looked for
-        self.reference = weakref.ref(self)
+        self.reference = Reference(self)
         self.hooks: list[Hook[..., Any]] = []
         #: the slot-level switch (level 3)
         self.suspended = False
@@ -551,7 +547,7 @@ class SlotDeclaration:
         if self._trampoline is None:
             assert self.dispatch_callable is not None
             assert self.original_code is not None
-            self._trampoline = _trampoline.trampoline_code(self.original_code, self.dispatch_callable)
+            self._trampoline = _trampoline.trampoline_code(self.original_code, self)
         return self._trampoline
 
     def source_template(self) -> Any:
@@ -690,6 +686,64 @@ class SlotDeclaration:
     stop = suspend_hooks
     resume = resume_hooks
     skip = skip_hooks
+
+    # --- pickled by value (cloudpickle ships a script's classes to other processes) ---
+
+    _NOT_PICKLED = (
+        "reference",
+        "suspended_by",
+        "_template",
+        "_trampoline",
+        "_wrappers_saved",
+        "dispatcher",
+        "dispatch_callable",
+        "active_value",
+        "parents",
+        "has_children",
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What rebuilds this slot in another process: its class, function, hooks and states.
+
+        The function, pickled with it, keeps running the code it ran here, with the hooks it had,
+        until the slot is registered there (at the first change of hooks or states, or as soon as
+        its class is complete); the class-level switch is not carried over.
+        """
+        state = {key: value for key, value in self.__dict__.items() if key not in self._NOT_PICKLED}
+        state["backend"] = self.backend.BACKEND if self.backend is not None else None
+        state["_calls"] = self.dispatcher.calls if self.dispatcher is not None else ()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from hookfast import _dispatch
+
+        backend_name = state.pop("backend")
+        calls = state.pop("_calls")
+        self.__dict__.update(state)
+        self.reference = Reference(self)
+        self.suspended_by = weakref.WeakSet()
+        self._template = _MISSING
+        self._trampoline = None
+        self._wrappers_saved = []
+        self.parents = frozenset()
+        self.has_children = False
+        self.dispatcher = self.dispatch_callable = self.active_value = None  # type: ignore[assignment]
+        if backend_name is None or self.owner is None:
+            self.backend = None
+            return
+        backend = _dispatch.available().get(backend_name, _dispatch.current)
+        self.backend = backend
+        dispatcher = self.dispatcher = backend.Dispatcher(self)
+        self.dispatch_callable = _codegen.async_entry(self) if self.is_async else dispatcher.callable
+        if self.kind == SLOT_CLASSMETHOD:
+            self.active_value = classmethod(self.dispatch_callable)
+        elif self.kind == SLOT_STATICMETHOD:
+            self.active_value = staticmethod(self.dispatch_callable)
+        else:
+            self.active_value = self.dispatch_callable
+        dispatcher.set_class_values(self.original_value, self.active_value)
+        dispatcher.calls = calls
+        _registry.adopt(self)
 
     def __iter__(self) -> Iterator[Hook[..., Any]]:
         return iter(list(self.hooks))
