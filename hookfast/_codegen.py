@@ -36,7 +36,10 @@ Cold path only: runs when hooks or states change, never per call.
 from __future__ import annotations
 
 import threading
+import weakref
 from types import CodeType, FunctionType
+
+from hookfast._kinds import SLOT_METHOD
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
@@ -82,6 +85,7 @@ class Gate:
 GATE = Gate()
 
 _gate_lock = threading.Lock()
+_states: weakref.WeakSet[SlotState] = weakref.WeakSet()  # the async slots' states
 _gate_holders = 0  # trace() blocks and scoped skips active, as counted by hookfast._dispatch
 _logging_generation = 0  # bumped whenever the logging configuration may have changed
 _notice_check: Callable[[], bool] | None = None
@@ -93,7 +97,7 @@ def set_gate_holders(count: int) -> None:
     with _gate_lock:
         _gate_holders = count
         if count:
-            GATE.open = True
+            _set_open(True)
     if not count:
         refresh_gate()
 
@@ -106,7 +110,7 @@ def logging_changed() -> None:
     global _logging_generation
     with _gate_lock:
         _logging_generation += 1
-        GATE.open = True
+        _set_open(True)
     refresh_gate()
 
 
@@ -117,12 +121,21 @@ def refresh_gate() -> None:
     with _gate_lock:
         generation = _logging_generation
         if _gate_holders:
-            GATE.open = True
+            _set_open(True)
             return
     notice = _notice_check()  # outside the lock: it may take logging's lock
     with _gate_lock:
         if generation == _logging_generation and not _gate_holders:
-            GATE.open = notice
+            _set_open(notice)
+
+
+def _set_open(open_: bool) -> None:
+    """Open or close the gate; the lock is held. Async code reads it through the slots' states."""
+    if GATE.open is open_:
+        return
+    GATE.open = open_
+    for state in list(_states):
+        state.version = -1 if open_ else state.current
 
 
 class _LevelCache(dict):  # type: ignore[type-arg]
@@ -159,13 +172,24 @@ class SlotState:
     """A slot's plan version, read by async code that may run long after it was created.
 
     A coroutine made by a call runs later; its code compares the version it was generated for with
-    the slot's current one and takes the general path if hooks changed in between.
+    the slot's ``version`` and takes the general path if they differ: when hooks changed in between,
+    and while the gate is open (``version`` is then -1), so that one comparison is all it pays.
     """
 
-    __slots__ = ("version",)
+    __slots__ = ("__weakref__", "current", "version")
 
     def __init__(self) -> None:
+        #: the version of the slot's current code
+        self.current = 0
         self.version = 0
+        _states.add(self)
+
+    def advance(self) -> int:
+        """A new plan: its version, which the code compares with :attr:`version`."""
+        with _gate_lock:
+            self.current += 1
+            self.version = -1 if GATE.open else self.current
+            return self.current
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_stale_state, ())
@@ -174,7 +198,7 @@ class SlotState:
 def _stale_state() -> SlotState:
     # An unpickled plan is never current: its coroutines take the general path.
     state = SlotState()
-    state.version = -1
+    state.current = state.version = -1
     return state
 
 
@@ -447,12 +471,29 @@ def _emit_hook_call(out: _Lines, index: int, call: _Call, method_name: str | Non
     out.add("except Exception as _hf_e:")
     with out.indent():
         out.add(
-            f"_hf_s = {_marker('HOOK_ERROR')}(_hf_decl.dispatcher, _hf_calls[{index}], _hf_e, {call.positional}, {call.keywords})"
+            f"_hf_s = {_marker('HOOK_ERROR')}({_marker('DECLREF')}().dispatcher, _hf_calls[{index}], _hf_e, {call.positional}, {call.keywords})"
         )
         out.add("if _hf_s is None:")
         with out.indent():
             out.add("raise")
         out.add("raise _hf_s from _hf_s.__cause__")
+
+
+def _emit_position(out: _Lines, call: _Call, quick_name: str | None, helper: str) -> None:
+    """``_hf_at``: where the call stands in its hierarchy (0: the most derived declaration).
+
+    When the receiver's class resolves the slot's name to the slot function itself, the call is
+    the most derived one: one attribute look-up tells, before asking the twins' ``_position``.
+    """
+    if quick_name is not None:
+        out.add(f"if type({call.receiver}).{quick_name} is _hf_self:")
+        with out.indent():
+            out.add("_hf_at = 0")
+        out.add("else:")
+        with out.indent():
+            out.add(f"_hf_at = {helper}(_hf_decl.dispatcher, {call.receiver})")
+    else:
+        out.add(f"_hf_at = {helper}(_hf_decl.dispatcher, {call.receiver})")
 
 
 class CodePlan:
@@ -477,18 +518,19 @@ def _emit_sync(
     method_names: list[str | None],
     in_hierarchy: bool,
     inline_body: bool,
+    quick_name: str | None = None,
 ) -> None:
     """The body of a generated sync slot function (or the prologue of an inline one)."""
     out.add(f"if {_marker('GATE')}.open:")
     with out.indent():
-        out.add(f"return _hf_decl.dispatch_callable({call.arguments})")
+        out.add(f"return {_marker('DECLREF')}().dispatch_callable({call.arguments})")
     if in_hierarchy:
         # the super() rule: hooks only for the most derived declaration; a delegation runs the
         # body alone; a call reached from below is recorded by the general path
-        out.add(f"_hf_at = {_marker('POSITION')}(_hf_decl.dispatcher, {call.receiver})")
+        _emit_position(out, call, quick_name, _marker("POSITION"))
         out.add("if _hf_at == 2:")
         with out.indent():
-            out.add(f"return _hf_decl.dispatch_callable({call.arguments})")
+            out.add(f"return {_marker('DECLREF')}().dispatch_callable({call.arguments})")
         if inline_body:
             if kinds:
                 out.add("if not _hf_at:")
@@ -498,7 +540,10 @@ def _emit_sync(
             with out.indent():
                 out.add(f"return _hf_body({call.arguments})")
     contexts: list[_Context] = []
-    handover = "return {continue_}(_hf_decl.dispatcher, _hf_calls, {index}, _hf_v, {positional}, {keywords}, {entered})"
+    handover = (
+        "return {continue_}(" + _marker("DECLREF") + "().dispatcher, _hf_calls, {index}, _hf_v, {positional}, "
+        "{keywords}, {entered})"
+    )
 
     def entered() -> str:
         if not contexts:
@@ -741,16 +786,18 @@ def _emit_async(
     method_names: list[str | None],
     in_hierarchy: bool,
     inline_body: bool,
+    quick_name: str | None = None,
 ) -> None:
     """The body of a generated async slot function (or the prologue of an inline one)."""
-    out.add(f"if {_marker('GATE')}.open or {_marker('STATE')}.version != {_marker('VERSION')}:")
+    # one check: the state's version is -1 while the gate is open (see SlotState)
+    out.add(f"if {_marker('STATE')}.version != {_marker('VERSION')}:")
     with out.indent():
-        out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_decl.dispatcher, {call.positional}, {call.keywords})")
+        out.add(f"return await {_marker('ASYNC_SLOW')}({_marker('DECLREF')}().dispatcher, {call.positional}, {call.keywords})")
     if in_hierarchy:
-        out.add(f"_hf_at = {_marker('APOSITION')}(_hf_decl.dispatcher, {call.receiver})")
+        _emit_position(out, call, quick_name, _marker("APOSITION"))
         out.add("if _hf_at == 2:")
         with out.indent():
-            out.add(f"return await {_marker('ASYNC_SLOW')}(_hf_decl.dispatcher, {call.positional}, {call.keywords})")
+            out.add(f"return await {_marker('ASYNC_SLOW')}({_marker('DECLREF')}().dispatcher, {call.positional}, {call.keywords})")
         if inline_body:
             if kinds:
                 out.add("if not _hf_at:")
@@ -768,7 +815,7 @@ def _emit_async(
 
     def handover(index: str, value: str, entered_: str) -> str:
         return (
-            f"return await {_marker('ACONTINUE')}(_hf_decl.dispatcher, _hf_calls, {index}, {value}, "
+            f"return await {_marker('ACONTINUE')}({_marker('DECLREF')}().dispatcher, _hf_calls, {index}, {value}, "
             f"{call.positional}, {call.keywords}, {entered_})"
         )
 
@@ -1028,22 +1075,23 @@ def generated_source(
     is_async: bool,
     in_hierarchy: bool,
     inline_body: bool,
+    quick_name: str | None = None,
 ) -> list[str]:
     """The statements of a slot function's generated body (or inline prologue), unindented."""
     out = _Lines()
     out.depth = 0
     call = _Call(params)
     if is_async:
-        _emit_async(out, call, kinds, method_names, in_hierarchy, inline_body)
+        _emit_async(out, call, kinds, method_names, in_hierarchy, inline_body, quick_name)
     else:
-        _emit_sync(out, call, kinds, method_names, in_hierarchy, inline_body)
+        _emit_sync(out, call, kinds, method_names, in_hierarchy, inline_body, quick_name)
     return out.lines
 
 
 def plan_names(source: list[str], count: int) -> list[str]:
     """The plan's free names a generated body uses, in a fixed order."""
     names = [f"_hf_h{index}" for index in range(count)]
-    names += ["_hf_body", "_hf_decl", "_hf_calls"]
+    names += ["_hf_body", "_hf_calls", "_hf_self", "_hf_decl"]
     text = "\n".join(source)
     return [name for name in names if name in text]
 
@@ -1081,6 +1129,7 @@ def build_code(
     receiver_positional: bool,
     closure: bool,
     constants: dict[str, Any],
+    quick_name: str | None = None,
 ) -> CodePlan:
     """Generated code for a slot whose function has code ``original``.
 
@@ -1090,7 +1139,13 @@ def build_code(
     backend can only assign a code with as many).
     """
     body = generated_source(
-        params, kinds, method_names, is_async=is_async, in_hierarchy=in_hierarchy, inline_body=False
+        params,
+        kinds,
+        method_names,
+        is_async=is_async,
+        in_hierarchy=in_hierarchy,
+        inline_body=False,
+        quick_name=quick_name,
     )
     names = plan_names(body, len(kinds))
     call = _Call(params)
@@ -1225,24 +1280,40 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     else:  # an async slot with no hook: coroutines made now must still run hooks bound later
         kinds, receiver_positional = [], False
     constants = dict(_constants(backend))
+    constants[_key("DECLREF")] = declaration.reference
     dispatcher = declaration.dispatcher
     if is_async:
-        declaration.state.version += 1
         constants[_key("STATE")] = declaration.state
-        constants[_key("VERSION")] = declaration.state.version
+        constants[_key("VERSION")] = declaration.state.advance()
     in_hierarchy = dispatcher.in_hierarchy and receiver
     method_names = [hook_call.method_name for hook_call in calls]
     named = {
         **{f"_hf_h{index}": hook_call.callback for index, hook_call in enumerate(calls)},
         "_hf_body": declaration.body,
-        "_hf_decl": declaration,
         "_hf_calls": calls,
+        "_hf_self": declaration.function,
+        "_hf_decl": declaration,
     }
+    # a method whose class holds the slot function itself: the super() rule's common case is one
+    # identity check (see _emit_position)
+    quick_name = (
+        declaration.name
+        if declaration.kind == SLOT_METHOD
+        and declaration.original_value is declaration.function
+        and declaration.name.isidentifier()
+        else None
+    )
     plain_kinds = (KIND_FUNCTION, KIND_ASYNC_FUNCTION)
     template = declaration.source_template() if all(kind in plain_kinds for kind in kinds) else None
     if template is not None:
         prologue = generated_source(
-            params, kinds, method_names, is_async=is_async, in_hierarchy=in_hierarchy, inline_body=True
+            params,
+            kinds,
+            method_names,
+            is_async=is_async,
+            in_hierarchy=in_hierarchy,
+            inline_body=True,
+            quick_name=quick_name,
         )
         names = plan_names(prologue, len(kinds))
         path = "inline" if calls else "plain"
@@ -1271,6 +1342,7 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
         receiver_positional=receiver_positional,
         closure=closes,
         constants=constants,
+        quick_name=quick_name,
     )
     path = "generated" if calls else "plain"
     if closes:
@@ -1283,7 +1355,7 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
 def _handle_constants(plan: Plan, declaration: Any) -> dict[str, Any]:
     from hookfast._references import Reference
 
-    return {_key("HANDLE"): Reference(plan), _key("DECLREF"): declaration.reference}
+    return {_key("HANDLE"): Reference(plan)}
 
 
 def async_entry(declaration: Any) -> Callable[..., Any]:

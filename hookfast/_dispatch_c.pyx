@@ -801,6 +801,17 @@ cdef object _dispatcher_of(object found):
     target = found.__func__ if found_type is classmethod or found_type is staticmethod else found
     if type(target) is Dispatcher:
         resolved = target
+    elif type(target) is FunctionType:
+        # a slot's own function (what a class holds on every path but the dispatcher one)
+        declaration = (<dict>target.__dict__).get("__hooks__")
+        if declaration is None:
+            return None
+        try:
+            resolved = declaration.dispatcher
+        except AttributeError:
+            return None
+        if type(resolved) is not Dispatcher:
+            return None
     else:
         try:
             resolved = getattr(getattr(target, "__hooks__", None), "dispatcher", None)
@@ -812,6 +823,18 @@ cdef object _dispatcher_of(object found):
             and found is not (<Dispatcher>resolved).original_value):
         return None  # a functools.wraps copy of a slot function: carries __hooks__, is not the slot
     return resolved
+
+
+# --- only in this twin: the per-class memo of _position ---
+cdef Py_ssize_t _hierarchy_epoch = 0  # moves whenever a dispatcher's place in a hierarchy does
+
+
+cdef inline void _remember(Dispatcher dispatcher, PyTypeObject* owner, int position) noexcept:
+    dispatcher._known_class = owner  # compared, never dereferenced: a borrowed pointer will do
+    dispatcher._known_tag = owner.tp_version_tag
+    dispatcher._known_epoch = _hierarchy_epoch
+    dispatcher._known_position = position
+# --- end of only in this twin ---
 
 
 cdef int _position(Dispatcher dispatcher, object receiver, object stack) except -1:
@@ -831,13 +854,21 @@ cdef int _position(Dispatcher dispatcher, object receiver, object stack) except 
         owner = Py_TYPE(receiver)
     # What the class's MRO holds as the name, no descriptor called; the type's method cache
     # answers, so the common case costs two compares.
+    # --- only in this twin: what the class resolves the name to, kept per class while its
+    # version tag and the hierarchies stay the same ---
+    if (owner == dispatcher._known_class and owner.tp_version_tag == dispatcher._known_tag
+            and dispatcher._known_epoch == _hierarchy_epoch and owner.tp_version_tag != 0):
+        return dispatcher._known_position
+    # --- end of only in this twin ---
     found = _PyType_Lookup(owner, dispatcher.name)
     if (found is NULL or found == <PyObject*>dispatcher.active_value
             or found == <PyObject*>dispatcher.original_value):
+        _remember(dispatcher, owner, POSITION_MOST_DERIVED)
         return POSITION_MOST_DERIVED
     if dispatcher.has_children:
         resolved = _dispatcher_of(<object>found)
         if resolved is not None and dispatcher in (<Dispatcher>resolved).parents:
+            _remember(dispatcher, owner, POSITION_DELEGATED)
             return POSITION_DELEGATED
         if stack is None:
             stack = _in_progress()
@@ -1015,6 +1046,10 @@ cdef class Dispatcher:
     cdef readonly frozenset parents
     cdef readonly bint has_children
     cdef readonly bint in_hierarchy
+    cdef PyTypeObject* _known_class
+    cdef unsigned int _known_tag
+    cdef Py_ssize_t _known_epoch
+    cdef int _known_position
 
     # --- only in this twin: every instance is called through _dispatcher_vectorcall ---
     def __cinit__(self, *args, **kwargs):
@@ -1044,9 +1079,13 @@ cdef class Dispatcher:
 
     def set_hierarchy(self, frozenset parents, bint has_children, bint in_hierarchy):
         """Where the slot stands among the declarations of its name (decided by the registry)."""
+        global _hierarchy_epoch
         self.parents = parents
         self.has_children = has_children
         self.in_hierarchy = in_hierarchy
+        # --- only in this twin ---
+        _hierarchy_epoch += 1
+        # --- end of only in this twin ---
 
     @property
     def callable(self):
