@@ -32,7 +32,7 @@ import contextlib
 import threading
 import weakref
 from abc import ABCMeta
-from enum import IntEnum
+from enum import Enum
 from types import FunctionType, MethodType
 
 from hookfast import _dispatch
@@ -46,8 +46,12 @@ if TYPE_CHECKING:
 __all__ = ["Hook", "HookRunner", "Priority", "get_priority"]
 
 
-class Priority(IntEnum):
-    """mmcv's hook priorities: lower runs first; hooks of equal priority run in registration order."""
+class Priority(Enum):
+    """mmcv's hook priorities: lower runs first; hooks of equal priority run in registration order.
+
+    A plain ``Enum``, as mmcv's: members are not ints (``Priority.HIGH == 30`` is false); their
+    ``value`` is the int.
+    """
 
     HIGHEST = 0
     VERY_HIGH = 10
@@ -61,28 +65,35 @@ class Priority(IntEnum):
 
 
 def get_priority(priority: int | str | Priority) -> int:
-    """The int value of a priority given as a :class:`Priority`, its name (any case) or an int 0..100.
+    """mmcv's ``get_priority``: the int value of a priority given as an int, a :class:`Priority` or its name.
+
+    An int from 0 to 100 is returned as is (a bool too: it is an int); a member gives its value; a
+    name, in any case, gives its member's value.
 
     Raises:
-        ValueError: an unknown name, or an int outside 0..100.
-        TypeError: anything else (a bool, a float, None...).
+        ValueError: an int outside 0..100.
+        KeyError: an unknown name (mmcv's ``Priority[name.upper()]``).
+        TypeError: anything else (a float, None, ...).
     """
+    if isinstance(priority, int):
+        if priority < 0 or priority > 100:
+            raise ValueError(f"priority must be between 0 and 100, got {priority!r}")
+        return priority
     if isinstance(priority, Priority):
-        return int(priority)
-    if isinstance(priority, bool) or not isinstance(priority, (int, str)):
-        raise TypeError(
-            f"priority must be a Priority, its name or an int from 0 to 100, got {priority!r} "
-            f"({type(priority).__name__})"
-        )
+        return int(priority.value)
     if isinstance(priority, str):
         try:
-            return int(Priority[priority.upper()])
+            return int(Priority[priority.upper()].value)
         except KeyError:
             names = ", ".join(member.name for member in Priority)
-            raise ValueError(f"unknown priority name {priority!r}; use one of {names}") from None
-    if not 0 <= priority <= 100:
-        raise ValueError(f"priority must be between 0 and 100, got {priority}")
-    return int(priority)
+            raise KeyError(
+                f"unknown priority name {priority!r}; use one of {names} (any case), a Priority member "
+                "or an int from 0 to 100"
+            ) from None
+    raise TypeError(
+        f"priority must be an int from 0 to 100, a Priority member or its name, got {priority!r} "
+        f"({type(priority).__name__})"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,12 +443,14 @@ class HookRunner:
         Sets ``hook.priority`` to the int priority.
 
         Raises:
-            TypeError: ``hook`` is not a :class:`Hook`, or ``priority`` is not a priority.
-            ValueError: ``hook`` is already registered, already has a ``priority`` attribute, or
-                ``priority`` is an unknown name or outside 0..100.
+            AssertionError: ``hook`` is not a :class:`Hook` (mmcv asserts it).
+            ValueError: ``hook`` already has a ``priority`` attribute (registered already, here or
+                elsewhere), or ``priority`` is an int outside 0..100.
+            KeyError: ``priority`` is an unknown name.
+            TypeError: ``priority`` is neither an int, a :class:`Priority` nor a str.
         """
         if not isinstance(hook, Hook):
-            raise TypeError(
+            raise AssertionError(
                 f"register_hook() takes a hookfast.runner.Hook, got {hook!r}: subclass Hook and "
                 "override the points the hook needs"
             )
@@ -445,6 +458,7 @@ class HookRunner:
             hooks: list[Hook] = self.__dict__.setdefault("_hooks", [])
             if any(registered is hook for registered in hooks):
                 raise ValueError(
+                    '"priority" is a reserved attribute for hooks: '
                     f"{hook!r} is already registered with this runner (priority {hook.priority!r}); "  # type: ignore[attr-defined]
                     "unregister_hook() it first to register it again"
                 )

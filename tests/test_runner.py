@@ -10,6 +10,7 @@ runs twice, too early or not at all fails the test.
 
 from __future__ import annotations
 
+import enum
 import importlib
 import types
 from typing import Any, Callable
@@ -110,10 +111,22 @@ def call_every_point(runner: HookRunner, points: tuple[str, ...] = MMCV_POINTS) 
 
 
 def test_priority_members_are_mmcvs() -> None:
-    """Priority is an IntEnum with mmcv's names and values, in that order."""
-    assert [(member.name, int(member)) for member in Priority] == list(PRIORITIES.items())
-    assert Priority.NORMAL == 50
-    assert isinstance(Priority.HIGH, int)
+    """Priority has mmcv's names and values, in that order."""
+    assert [(member.name, member.value) for member in Priority] == list(PRIORITIES.items())
+
+
+def test_priority_is_a_plain_enum_like_mmcvs() -> None:
+    """mmcv's Priority is an Enum, not an IntEnum: members are not ints and print as Priority.NAME."""
+    assert issubclass(Priority, enum.Enum)
+    assert not issubclass(Priority, int)
+    assert not isinstance(Priority.HIGH, int)
+    assert Priority.HIGH != 30
+    assert Priority.NORMAL.value == 50
+    assert f"{Priority.HIGH}" == "Priority.HIGH"
+    assert str(Priority.LOWEST) == "Priority.LOWEST"
+    assert Priority(30) is Priority.HIGH
+    with pytest.raises(TypeError):
+        sorted([Priority.LOW, Priority.HIGH])  # type: ignore[type-var]
 
 
 @pytest.mark.parametrize("name", list(PRIORITIES))
@@ -134,13 +147,19 @@ def test_get_priority_accepts_ints_0_to_100(value: int) -> None:
     assert type(result) is int
 
 
-@pytest.mark.parametrize("name", ["unknown", "NORMALL", "", "50", "very high", "priority"])
-def test_get_priority_unknown_name_is_a_value_error_naming_it_and_the_valid_names(name: str) -> None:
-    """An unknown name: ValueError that names it and lists the valid names."""
-    with pytest.raises(ValueError) as info:
+@pytest.mark.parametrize("value", [True, False])
+def test_get_priority_accepts_bools_as_mmcv_does(value: bool) -> None:
+    """A bool is an int: mmcv's get_priority returns it as is (True is 1, False is 0)."""
+    assert get_priority(value) is value
+
+
+@pytest.mark.parametrize("name", ["unknown", "NORMALL", "", "50", "very high", "priority", "FOO"])
+def test_get_priority_unknown_name_is_a_key_error_naming_it_and_the_valid_names(name: str) -> None:
+    """An unknown name: KeyError, as mmcv's ``Priority[name.upper()]``, naming it and the valid names."""
+    with pytest.raises(KeyError) as info:
         get_priority(name)
     message = str(info.value)
-    assert repr(name) in message or (name and name.upper() in message.upper())
+    assert repr(name) in message
     for valid in PRIORITIES:
         assert valid in message
 
@@ -148,13 +167,13 @@ def test_get_priority_unknown_name_is_a_value_error_naming_it_and_the_valid_name
 @pytest.mark.parametrize("value", [-1, 101, -100, 1000])
 def test_get_priority_int_out_of_range_is_a_value_error(value: int) -> None:
     """An int outside 0..100: ValueError."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=str(value)):
         get_priority(value)
 
 
-@pytest.mark.parametrize("value", [1.5, 50.0, None, True, False, b"HIGH", [50], Priority])
+@pytest.mark.parametrize("value", [1.5, 50.0, None, b"HIGH", [50], Priority])
 def test_get_priority_other_types_are_a_type_error(value: object) -> None:
-    """A bool (though an int), a float, None, bytes, ...: TypeError."""
+    """A float, None, bytes, ...: TypeError."""
     with pytest.raises(TypeError):
         get_priority(value)  # type: ignore[arg-type]
 
@@ -362,8 +381,8 @@ def test_hooks_is_a_new_list_in_call_order(runner_class: type[HookRunner]) -> No
     assert runner.hooks == [first, second]
 
 
-def test_register_not_a_hook_is_a_type_error(runner_class: type[HookRunner]) -> None:
-    """A non-Hook object, even with the methods of one, is refused; nothing changes."""
+def test_register_not_a_hook_is_an_assertion_error(runner_class: type[HookRunner]) -> None:
+    """A non-Hook object, even with the methods of one, is refused as mmcv's ``assert`` does; nothing changes."""
     runner = runner_class()
     existing = Hook()
     runner.register_hook(existing)
@@ -374,7 +393,7 @@ def test_register_not_a_hook_is_a_type_error(runner_class: type[HookRunner]) -> 
 
     duck = Duck()
     for thing in (duck, Hook, object(), None):
-        with pytest.raises(TypeError):
+        with pytest.raises(AssertionError, match="Hook"):
             runner.register_hook(thing)  # type: ignore[arg-type]
     assert runner.hooks == [existing]
     assert not hasattr(duck, "priority")
@@ -430,20 +449,19 @@ def test_register_same_hook_twice_is_a_value_error(runner_class: type[HookRunner
 @pytest.mark.parametrize(
     ("priority", "error"),
     [
-        ("unknown", ValueError),
-        ("", ValueError),
+        ("unknown", KeyError),
+        ("", KeyError),
         (-1, ValueError),
         (101, ValueError),
         (1.5, TypeError),
         (None, TypeError),
-        (True, TypeError),
         (b"NORMAL", TypeError),
     ],
 )
 def test_register_bad_priority_changes_nothing(
     runner_class: type[HookRunner], priority: object, error: type[Exception]
 ) -> None:
-    """A bad priority raises as get_priority does; no ``priority`` attribute is added."""
+    """A bad priority raises as mmcv's get_priority does; no ``priority`` attribute is added."""
     runner = runner_class()
     existing = Hook()
     runner.register_hook(existing)
@@ -454,6 +472,27 @@ def test_register_bad_priority_changes_nothing(
     assert not hasattr(hook, "priority")
     runner.register_hook(hook, "HIGHEST")  # nothing left behind
     assert runner.hooks == [hook, existing]
+
+
+def test_register_with_bools_as_priorities(runner_class: type[HookRunner]) -> None:
+    """True and False are ints to mmcv: priorities 1 and 0, kept as the bools themselves."""
+    runner = runner_class()
+    one, zero, high = Hook(), Hook(), Hook()
+    runner.register_hook(high, "HIGH")
+    runner.register_hook(one, True)
+    runner.register_hook(zero, False)
+    assert runner.hooks == [zero, one, high]
+    assert one.priority is True  # type: ignore[attr-defined]
+    assert zero.priority is False  # type: ignore[attr-defined]
+
+
+def test_register_with_a_member_sets_the_plain_int(runner_class: type[HookRunner]) -> None:
+    """``hook.priority`` is the member's int value, as in mmcv."""
+    runner = runner_class()
+    hook = Hook()
+    runner.register_hook(hook, Priority.ABOVE_NORMAL)
+    assert hook.priority == 40  # type: ignore[attr-defined]
+    assert type(hook.priority) is int  # type: ignore[attr-defined]
 
 
 def test_unregister_removes_hook_and_priority(runner_class: type[HookRunner]) -> None:

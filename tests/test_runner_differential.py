@@ -84,7 +84,7 @@ CHANGED = (
 )
 #: names call_hook is given that are no point (some are attributes or methods of every hook)
 UNKNOWN = ("on_btch", "after_train_iters", "helper", "every_n_epochs", "get_triggered_stages", "priority")
-PRIORITY_NAMES = {member.name: int(member) for member in Priority}
+PRIORITY_NAMES = {member.name: member.value for member in Priority}
 PRIORITIES: tuple[Any, ...] = (
     "NORMAL",
     "normal",
@@ -109,13 +109,14 @@ PRIORITIES: tuple[Any, ...] = (
     1,
     99,
 )
-BAD_PRIORITIES: tuple[Any, ...] = ("nope", "", -1, 101, 1.5, None, True)
+BAD_PRIORITIES: tuple[Any, ...] = ("nope", "", -1, 101, 1.5, None, True, False)
 EXCEPTIONS: dict[str, type[Exception]] = {
     "ValueError": ValueError,
     "RuntimeError": RuntimeError,
     "KeyError": KeyError,
     "AttributeError": AttributeError,
     "TypeError": TypeError,
+    "AssertionError": AssertionError,
 }
 #: operations after which a ``warm`` program calls every point
 CHANGES = ("register", "unregister", "instance_set", "instance_del", "class_set", "class_del", "swap_class")
@@ -150,18 +151,16 @@ class Program:
 
 
 def reference_priority(priority: Any) -> int:
-    """mmcv's get_priority, restated (bools refused)."""
-    if isinstance(priority, bool):
-        raise TypeError(f"priority must be an int, a str or a Priority, got {priority!r}")
+    """mmcv's get_priority, restated."""
     if isinstance(priority, int):
-        if not 0 <= priority <= 100:
-            raise ValueError(f"priority must be between 0 and 100, got {priority!r}")
-        return int(priority)
+        if priority < 0 or priority > 100:
+            raise ValueError("priority must be between 0 and 100")
+        return priority
+    if isinstance(priority, Priority):
+        return int(priority.value)
     if isinstance(priority, str):
-        if priority.upper() not in PRIORITY_NAMES:
-            raise ValueError(f"unknown priority {priority!r}; valid names: {', '.join(PRIORITY_NAMES)}")
-        return PRIORITY_NAMES[priority.upper()]
-    raise TypeError(f"priority must be an int, a str or a Priority, got {priority!r}")
+        return PRIORITY_NAMES[priority.upper()]  # KeyError for an unknown name, as mmcv's Priority[...]
+    raise TypeError("priority must be an integer or Priority enum value")
 
 
 class ReferenceRunner:
@@ -176,10 +175,9 @@ class ReferenceRunner:
         return list(self._hooks)
 
     def register_hook(self, hook: Any, priority: Any = "NORMAL") -> None:
-        if not isinstance(hook, Hook):
-            raise TypeError(f"not a Hook: {hook!r}")
+        assert isinstance(hook, Hook)
         if any(registered is hook for registered in self._hooks):
-            raise ValueError("already registered")
+            raise ValueError(f"{RESERVED}: already registered")
         if hasattr(hook, "priority"):
             raise ValueError(RESERVED)
         priority = reference_priority(priority)
@@ -302,7 +300,7 @@ def outcome(world: World, op: tuple[Any, ...], action: Callable[[], None]) -> tu
             return ("raised", type(error).__name__, op[1] in message)
         keys: tuple[Any, ...] = (message.startswith(RESERVED), "already registered" in message.lower())
         if op[0] == "register" and isinstance(op[2], str):
-            keys += (op[2].lower() in message.lower(), all(name in message for name in PRIORITY_NAMES))
+            keys += (op[2].lower() in message.lower(),)
         return ("raised", type(error).__name__, *keys)
     return ("ok",)
 
