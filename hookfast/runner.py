@@ -392,7 +392,8 @@ def _build_calls(runner: HookRunner, fn_name: str) -> tuple[Callable[..., Any], 
         return calls
 
 
-_call_hooks: dict[str, Any] = {}
+#: backend name -> what a runner class holds as call_hook for that backend
+_call_hooks: dict[str, Callable[..., None]] = {}
 
 
 def _call_hook_of_current_backend() -> Callable[..., None]:
@@ -400,8 +401,8 @@ def _call_hook_of_current_backend() -> Callable[..., None]:
     with _lock:
         call_hook = _call_hooks.get(backend.BACKEND)
         if call_hook is None:
-            call_hook = _call_hooks[backend.BACKEND] = backend.CallHook(_build_calls)
-    return call_hook.callable
+            call_hook = _call_hooks[backend.BACKEND] = backend.CallHook(_build_calls).callable
+    return call_hook
 
 
 class HookRunner:
@@ -416,8 +417,13 @@ class HookRunner:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "call_hook" not in cls.__dict__:
-            # the loop of the dispatch backend current now (tests switch it per test)
+        inherited = next(
+            (klass.__dict__["call_hook"] for klass in cls.__mro__[1:] if "call_hook" in klass.__dict__), None
+        )
+        if "call_hook" not in cls.__dict__ and any(inherited is loop for loop in _call_hooks.values()):
+            # The class would call hookfast's loop: give it the loop of the dispatch backend current
+            # now (tests switch it per test). A call_hook of its own, of a runner class it derives
+            # from or of a mixin before HookRunner in its MRO is left alone, as Python would.
             cls.call_hook = _call_hook_of_current_backend()  # type: ignore[method-assign]
 
     if TYPE_CHECKING:

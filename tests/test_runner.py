@@ -382,7 +382,7 @@ def test_hooks_is_a_new_list_in_call_order(runner_class: type[HookRunner]) -> No
 
 
 def test_register_not_a_hook_is_an_assertion_error(runner_class: type[HookRunner]) -> None:
-    """A non-Hook object, even with the methods of one, is refused as mmcv's ``assert`` does; nothing changes."""
+    """A non-Hook object, even with the methods of one, is refused as mmcv asserts; nothing changes."""
     runner = runner_class()
     existing = Hook()
     runner.register_hook(existing)
@@ -1282,3 +1282,42 @@ def test_runner_class_uses_the_backend_current_at_its_creation(backend: str) -> 
 
         assert module_of(Other.call_hook) == twins[other]
         assert module_of(Runner.call_hook) == twins[backend]  # a class keeps its backend
+
+
+def test_call_hook_overridden_by_a_runner_subclass_or_a_mixin(backend: str) -> None:
+    """An override of ``call_hook`` is what the runner calls, as Python's MRO says, as under mmcv."""
+    calls: list[Any] = []
+
+    class Overriding(HookRunner):
+        def call_hook(self, fn_name: str, /, *args: Any, **kwargs: Any) -> None:
+            calls.append(("overriding", fn_name))
+            super().call_hook(fn_name, *args, **kwargs)
+
+    class Derived(Overriding):
+        pass
+
+    class Mixin:
+        def call_hook(self, fn_name: str, /, *args: Any, **kwargs: Any) -> None:
+            calls.append(("mixin", fn_name))
+            super().call_hook(fn_name, *args, **kwargs)  # type: ignore[misc]
+
+    class MixedIn(Mixin, HookRunner):
+        pass
+
+    class MixinAfter(HookRunner, Mixin):  # HookRunner's call_hook comes first in the MRO
+        pass
+
+    cases: list[tuple[type[HookRunner], list[str]]] = [
+        (Overriding, ["overriding"]),
+        (Derived, ["overriding"]),
+        (MixedIn, ["mixin"]),
+        (MixinAfter, []),
+    ]
+    for cls, expected in cases:
+        runner = cls()
+        hook = recorder(calls, "hook", "before_run")
+        runner.register_hook(hook)
+        runner.call_hook("before_run")
+        overrides = [(label, "before_run") for label in expected]
+        assert calls == [*overrides, ("hook", "before_run", runner, (), {})], cls
+        calls.clear()
