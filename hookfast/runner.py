@@ -412,8 +412,21 @@ class HookRunner:
     own. Calling ``HookRunner.__init__`` from a subclass's ``__init__`` is optional.
     """
 
+    # mmcv's counters, which a runner's loop writes (``self._iter += 1``) and hooks read through the
+    # read-only properties below; class-level defaults, since calling __init__ is optional
+    _epoch: int = 0
+    _iter: int = 0
+    _inner_iter: int = 0
+    _max_epochs: int | None = None
+    _max_iters: int | None = None
+
     def __init__(self) -> None:
         self._hooks: list[Hook] = []
+        self._epoch = 0
+        self._iter = 0
+        self._inner_iter = 0
+        self._max_epochs = None
+        self._max_iters = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -442,6 +455,31 @@ class HookRunner:
     def hooks(self) -> list[Hook]:
         """The registered hooks, in call order (a new list)."""
         return list(self.__dict__.get("_hooks", ()))
+
+    @property
+    def epoch(self) -> int:
+        """The current epoch, from 0 (``_epoch``, which the runner's loop writes)."""
+        return self._epoch
+
+    @property
+    def iter(self) -> int:
+        """The current iteration, from 0, counted across epochs (``_iter``)."""
+        return self._iter
+
+    @property
+    def inner_iter(self) -> int:
+        """The iteration within the current epoch, from 0 (``_inner_iter``)."""
+        return self._inner_iter
+
+    @property
+    def max_epochs(self) -> int | None:
+        """The number of epochs to train (``_max_epochs``), or None."""
+        return self._max_epochs
+
+    @property
+    def max_iters(self) -> int | None:
+        """The number of iterations to train (``_max_iters``), or None."""
+        return self._max_iters
 
     def register_hook(self, hook: Hook, priority: int | str | Priority = "NORMAL") -> None:
         """Insert ``hook`` by priority (lower first, registration order among equals), as mmcv does.

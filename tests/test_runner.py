@@ -1321,3 +1321,88 @@ def test_call_hook_overridden_by_a_runner_subclass_or_a_mixin(backend: str) -> N
         overrides = [(label, "before_run") for label in expected]
         assert calls == [*overrides, ("hook", "before_run", runner, (), {})], cls
         calls.clear()
+
+
+# --------------------------------------------------------------------------- counters
+
+
+COUNTERS = ("epoch", "iter", "inner_iter", "max_epochs", "max_iters")
+
+
+def test_fresh_runner_has_mmcvs_counters(runner_class: type[HookRunner]) -> None:
+    """epoch, iter, inner_iter are 0 and max_epochs, max_iters None: read-only views of _epoch & co."""
+    runner = runner_class()
+    assert [getattr(runner, name) for name in COUNTERS] == [0, 0, 0, None, None]
+    for value, name in enumerate(COUNTERS, start=3):
+        setattr(runner, f"_{name}", value)
+    assert [getattr(runner, name) for name in COUNTERS] == [3, 4, 5, 6, 7]
+    for name in COUNTERS:
+        with pytest.raises(AttributeError):
+            setattr(runner, name, 1)
+    assert [getattr(runner, name) for name in COUNTERS] == [3, 4, 5, 6, 7]
+
+
+def test_counters_without_calling_hookrunner_init(backend: str) -> None:
+    class Runner(HookRunner):
+        def __init__(self) -> None:
+            self.model = "model"
+
+    runner = Runner()
+    assert [getattr(runner, name) for name in COUNTERS] == [0, 0, 0, None, None]
+    runner._iter += 1
+    assert runner.iter == 1
+    assert Runner().iter == 0
+
+
+def test_mmcv_epoch_loop_ported_verbatim(backend: str) -> None:
+    """mmcv's EpochBasedRunner.train/run flow, writing _inner_iter/_iter/_epoch, with hooks reading them."""
+    seen: list[Any] = []
+
+    class Logger(Hook):
+        def after_train_iter(self, runner: Any) -> None:
+            if self.every_n_iters(runner, 2):
+                seen.append(("log", runner.epoch, runner.iter, runner.inner_iter, self.end_of_epoch(runner)))
+
+        def after_train_epoch(self, runner: Any) -> None:
+            seen.append(("epoch", runner.epoch, self.every_n_epochs(runner, 2), self.is_last_epoch(runner)))
+
+        def after_run(self, runner: Any) -> None:
+            seen.append(("run", runner.max_epochs, runner.max_iters, self.is_last_iter(runner)))
+
+    class EpochBasedRunner(HookRunner):
+        def __init__(self, max_epochs: int) -> None:
+            super().__init__()
+            self._max_epochs = max_epochs
+
+        def train(self, data_loader: list[int]) -> None:
+            self.data_loader = data_loader
+            self._max_iters = self._max_epochs * len(self.data_loader)
+            self.call_hook("before_train_epoch")
+            for i, data_batch in enumerate(self.data_loader):
+                self.data_batch = data_batch
+                self._inner_iter = i
+                self.call_hook("before_train_iter")
+                self.call_hook("after_train_iter")
+                del self.data_batch
+                self._iter += 1
+            self.call_hook("after_train_epoch")
+            self._epoch += 1
+
+        def run(self, data_loader: list[int]) -> None:
+            self.call_hook("before_run")
+            while self.epoch < self._max_epochs:
+                self.train(data_loader)
+            self._iter -= 1  # so that is_last_iter holds in after_run
+            self.call_hook("after_run")
+
+    runner = EpochBasedRunner(max_epochs=2)
+    runner.register_hook(Logger())
+    runner.run([10, 20, 30])
+    assert seen == [
+        ("log", 0, 1, 1, False),
+        ("epoch", 0, False, False),
+        ("log", 1, 3, 0, False),
+        ("log", 1, 5, 2, True),
+        ("epoch", 1, True, True),
+        ("run", 2, 6, True),
+    ]
