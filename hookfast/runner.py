@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from hookfast._interfaces import RunnerBackend
 
-__all__ = ["Hook", "HookRunner", "Priority", "get_priority"]
+__all__ = ["Hook", "HookRunner", "Priority", "get_priority", "points_of"]
 
 
 class Priority(Enum):
@@ -99,6 +99,9 @@ def get_priority(priority: int | str | Priority) -> int:
 # ---------------------------------------------------------------------------------------------
 # Points, defaults, and what invalidates the runners' call lists
 
+#: the points each ``base=True`` class declares, in its body's order (kept here, not on the class:
+#: a hook's attributes are its author's)
+_declared: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
 #: every declared point name, and ``__class__``: assigning one of these on a hook (or a point on a
 #: Hook class) invalidates every runner's call lists
 _watched: set[str] = {"__class__"}
@@ -160,7 +163,7 @@ class Hook(metaclass=_HookMeta):
     overriding ``after_iter`` runs at ``after_train_iter`` and ``after_val_iter``).
 
     ``class MyPoints(Hook, base=True)`` declares a project's own points: every public function of
-    its body is a point, and its body is the default. :attr:`points` lists a class's points.
+    its body is a point, and its body is the default. :func:`points_of` lists a class's points.
     """
 
     #: mmcv's stages, in the order a training run reaches them
@@ -176,8 +179,6 @@ class Hook(metaclass=_HookMeta):
         "after_val_epoch",
         "after_run",
     )
-    #: every point this class has, in declaration order (Hook's, then its point-declaring bases')
-    points: tuple[str, ...] = ()
 
     def __init_subclass__(cls, base: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -187,10 +188,9 @@ class Hook(metaclass=_HookMeta):
                 if type(value) is FunctionType and not name.startswith("_"):
                     declared.append(name)
                     _defaults[value] = None if _does_nothing(value) else _DOES_SOMETHING  # type: ignore[assignment]
-        inherited = [name for klass in reversed(cls.__mro__[1:]) for name in getattr(klass, "points", ())]
-        type.__setattr__(cls, "points", tuple(dict.fromkeys([*inherited, *declared])))
         if declared:
             with _lock:
+                _declared[cls] = tuple(declared)
                 _watched.update(declared)
 
     def before_run(self, runner: Any) -> None:
@@ -302,12 +302,28 @@ def _declare_hook_points() -> None:
     for generic, stages in _GENERIC_STAGES.items():
         for stage in stages:
             _defaults[Hook.__dict__[stage]] = generic
-    points = (*names, *(stage for stages in _GENERIC_STAGES.values() for stage in stages))
-    type.__setattr__(Hook, "points", points)
-    _watched.update(points)
+    _watched.update(_HOOK_POINTS)
 
 
+#: Hook's points, in mmcv's declaration order: every hook (every object, even) has them
+_HOOK_POINTS = (
+    "before_run",
+    "after_run",
+    *_GENERIC_STAGES,
+    *(stage for stages in _GENERIC_STAGES.values() for stage in stages),
+)
 _declare_hook_points()
+
+
+def points_of(hook_or_class: object) -> tuple[str, ...]:
+    """The points of a hook or hook class, in declaration order: Hook's 14, then its own points.
+
+    Own points are those declared by the ``base=True`` classes in its MRO. An object that is no
+    :class:`Hook` has Hook's points only.
+    """
+    cls = hook_or_class if isinstance(hook_or_class, type) else type(hook_or_class)
+    declared = [name for klass in reversed(cls.__mro__) for name in _declared.get(klass, ())]
+    return tuple(dict.fromkeys([*_HOOK_POINTS, *declared]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,7 +353,7 @@ def _class_attribute(cls: type, name: str) -> Any:
 def _call_of(hook: Hook, point: str) -> Callable[..., Any] | None:
     """What calling ``hook`` at ``point`` amounts to, or None if it does nothing or lacks the point."""
     cls = type(hook)
-    if point not in cls.points:
+    if point not in points_of(cls):
         return None
     own = getattr(hook, "__dict__", None)
     if own is not None and point in own:
@@ -360,7 +376,7 @@ def _unknown_point(runner: HookRunner, fn_name: object, hooks: list[Hook]) -> Ex
         return TypeError(f"call_hook() takes the name of a point as a str, got {fn_name!r}")
     import difflib
 
-    known = sorted({*Hook.points, *(name for hook in hooks for name in type(hook).points)})
+    known = sorted({name for hook in [Hook, *hooks] for name in points_of(hook)})
     close = difflib.get_close_matches(fn_name, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; the points are {', '.join(known)}"
     return AttributeError(
@@ -375,7 +391,7 @@ def _build_calls(runner: HookRunner, fn_name: str) -> tuple[Callable[..., Any], 
         state = getattr(runner, "__dict__", None)
         hooks: list[Hook] = state.get("_hooks", []) if state is not None else []
         if not isinstance(fn_name, str) or (
-            fn_name not in Hook.points and not any(fn_name in type(hook).points for hook in hooks)
+            fn_name not in _HOOK_POINTS and not any(fn_name in points_of(hook) for hook in hooks)
         ):
             raise _unknown_point(runner, fn_name, hooks)
         calls = tuple(call for call in (_call_of(hook, fn_name) for hook in hooks) if call is not None)
@@ -543,8 +559,8 @@ class HookRunner:
         hooks = self.hooks
         own_points = [
             name
-            for name in dict.fromkeys(p for hook in hooks for p in type(hook).points)
-            if name not in Hook.points
+            for name in dict.fromkeys(p for hook in hooks for p in points_of(hook))
+            if name not in _HOOK_POINTS
         ]
         stage_hooks: dict[str, list[str]] = {stage: [] for stage in (*Hook.stages, *own_points)}
         for hook in hooks:
@@ -555,7 +571,7 @@ class HookRunner:
                 priority_name = priority
             line = f"({priority_name:<12}) {type(hook).__name__:<35}"
             triggered = hook.get_triggered_stages()
-            triggered += [name for name in own_points if name in type(hook).points and _call_of(hook, name)]
+            triggered += [name for name in own_points if name in points_of(hook) and _call_of(hook, name)]
             for stage in triggered:
                 stage_hooks[stage].append(line)
         blocks = [

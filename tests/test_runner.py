@@ -13,12 +13,12 @@ from __future__ import annotations
 import enum
 import importlib
 import types
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 import pytest
 
 from hookfast import _dispatch
-from hookfast.runner import Hook, HookRunner, Priority, get_priority
+from hookfast.runner import Hook, HookRunner, Priority, get_priority, points_of
 
 #: Hook's points in mmcv's declaration order
 MMCV_POINTS = (
@@ -181,18 +181,69 @@ def test_get_priority_other_types_are_a_type_error(value: object) -> None:
 # --------------------------------------------------------------------------- Hook: points, stages, helpers
 
 
+#: the public names of mmcv's Hook class
+MMCV_HOOK_NAMES = {
+    "stages",
+    *MMCV_POINTS,
+    "every_n_epochs",
+    "every_n_inner_iters",
+    "every_n_iters",
+    "end_of_epoch",
+    "is_last_epoch",
+    "is_last_iter",
+    "get_triggered_stages",
+}
+
+
 def test_hook_stages_and_points() -> None:
-    """Hook.stages is mmcv's tuple; Hook.points has the 14 methods every hook has, in order."""
+    """Hook.stages is mmcv's tuple; points_of(Hook) has the 14 methods every hook has, in order."""
     assert Hook.stages == MMCV_STAGES
-    assert Hook.points == MMCV_POINTS
-    assert isinstance(Hook.points, tuple)
+    assert points_of(Hook) == MMCV_POINTS
+    assert isinstance(points_of(Hook), tuple)
 
     class Plain(Hook):
         def helper(self) -> None:
             pass
 
-    assert Plain.points == MMCV_POINTS
-    assert Plain().points == MMCV_POINTS
+    assert points_of(Plain) == MMCV_POINTS
+    assert points_of(Plain()) == MMCV_POINTS
+    assert points_of(object()) == MMCV_POINTS
+
+
+def test_hook_has_mmcvs_public_names_only() -> None:
+    """No public name of hookfast's own on Hook: a hook's attributes are its author's."""
+    assert {name for name in dir(Hook) if not name.startswith("_")} == MMCV_HOOK_NAMES
+
+
+def test_a_hook_attribute_named_points_is_the_hooks_own(runner_class: type[HookRunner]) -> None:
+    """``class MilestoneHook(Hook): points = [2, 4]`` keeps its list: the runner keeps its own elsewhere."""
+    seen: list[Any] = []
+
+    class MilestoneHook(Hook):
+        points: ClassVar[list[int]] = [2, 4]
+
+        def after_train_epoch(self, runner: Any) -> None:
+            seen.append(list(self.points))
+
+    class Points(Hook, base=True):
+        points = (1,)
+
+        def on_batch(self, runner: Any, batch: Any) -> None:
+            seen.append(("on_batch", self.points, batch))
+
+    assert MilestoneHook.points == [2, 4]
+    assert Points.points == (1,)
+    runner = runner_class()
+    hook, own = MilestoneHook(), Points()
+    runner.register_hook(hook)
+    runner.register_hook(own)
+    runner.call_hook("after_train_epoch")
+    runner.call_hook("on_batch", 7)
+    assert seen == [[2, 4], ("on_batch", (1,), 7)]
+    assert MilestoneHook.points == [2, 4]
+    assert hook.points == [2, 4]
+    assert set(vars(hook)) == {"priority"}
+    assert points_of(Points) == (*MMCV_POINTS, "on_batch")
 
 
 def test_hook_defaults_forward_to_generic_methods() -> None:
@@ -329,10 +380,11 @@ def test_own_points_are_declared_by_base_classes() -> None:
         def on_save(self, runner: Any) -> None:
             pass
 
-    assert Points.points == (*MMCV_POINTS, "on_batch", "on_end")
-    assert Concrete.points == (*MMCV_POINTS, "on_batch", "on_end")
-    assert More.points == (*MMCV_POINTS, "on_batch", "on_end", "on_save")
-    assert Hook.points == MMCV_POINTS
+    assert points_of(Points) == (*MMCV_POINTS, "on_batch", "on_end")
+    assert points_of(Concrete) == (*MMCV_POINTS, "on_batch", "on_end")
+    assert points_of(More) == (*MMCV_POINTS, "on_batch", "on_end", "on_save")
+    assert points_of(Concrete()) == (*MMCV_POINTS, "on_batch", "on_end")
+    assert points_of(Hook) == MMCV_POINTS
     assert Points.stages == MMCV_STAGES
 
 
