@@ -10,10 +10,16 @@ runs twice, too early or not at all fails the test.
 
 from __future__ import annotations
 
+import abc
+import copy
 import enum
+import gc
 import importlib
+import pickle
 import types
+import weakref
 from typing import Any, Callable, ClassVar
+from unittest import mock
 
 import pytest
 
@@ -417,22 +423,6 @@ def test_register_equal_priorities_keep_registration_order(runner_class: type[Ho
     assert runner.hooks == [hooks[2], hooks[4], hooks[5], hooks[0], hooks[1], hooks[3]]
 
 
-def test_hooks_is_a_new_list_in_call_order(runner_class: type[HookRunner]) -> None:
-    """``runner.hooks`` is a copy: changing it changes neither the runner nor the next copy."""
-    runner = runner_class()
-    assert runner.hooks == []
-    first, second = Hook(), Hook()
-    runner.register_hook(second, "LOW")
-    runner.register_hook(first, "HIGH")
-    hooks = runner.hooks
-    assert type(hooks) is list
-    assert hooks == [first, second]
-    assert runner.hooks is not hooks
-    hooks.clear()
-    hooks.append(Hook())
-    assert runner.hooks == [first, second]
-
-
 def test_register_not_a_hook_is_an_assertion_error(runner_class: type[HookRunner]) -> None:
     """A non-Hook object, even with the methods of one, is refused as mmcv asserts; nothing changes."""
     runner = runner_class()
@@ -739,26 +729,14 @@ def test_any_exception_from_a_hook_propagates(runner_class: type[HookRunner], ex
     assert info.value.__context__ is None
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "after_train_iters",
-        "aftr_train_iter",
-        "on_batch",
-        "every_n_epochs",
-        "get_triggered_stages",
-        "priority",
-        "stages",
-        "points",
-        "helper",
-        "__init__",
-        "__class__",
-    ],
-)
+@pytest.mark.parametrize("name", ["after_train_iters", "aftr_train_iter", "on_batch", "points", "base"])
 def test_unknown_point_is_an_attribute_error_and_calls_nothing(
     runner_class: type[HookRunner], name: str
 ) -> None:
-    """A name that is not a point (even a method or attribute the hooks have): AttributeError naming it."""
+    """A name no hook has (not a point, not an attribute): AttributeError naming it, nothing called.
+
+    mmcv's loop raises it at the first hook, before calling anything.
+    """
     calls: list[Any] = []
 
     class Everything(recorder_class(calls, "all", *MMCV_POINTS)):  # type: ignore[misc]
@@ -1125,25 +1103,6 @@ def test_register_and_unregister_between_calls(runner_class: type[HookRunner]) -
     assert [call[0] for call in calls] == ["a", "b", "a", "b", "a"]
 
 
-def test_hook_registering_during_a_call_is_seen_by_the_next_call(runner_class: type[HookRunner]) -> None:
-    """A hook that registers another one during a call: the new hook runs from the next call on."""
-    calls: list[Any] = []
-    late = recorder(calls, "late", "before_iter")
-
-    class Registers(Hook):
-        def before_iter(self, runner: Any) -> None:
-            calls.append("registers")
-            if late not in runner.hooks:
-                runner.register_hook(late, "LOWEST")
-
-    runner = runner_class()
-    runner.register_hook(Registers())
-    runner.call_hook("before_train_iter")
-    assert calls == ["registers"]
-    runner.call_hook("before_val_iter")
-    assert calls == ["registers", "registers", ("late", "before_iter", runner, (), {})]
-
-
 # --------------------------------------------------------------------------- get_hook_info
 
 
@@ -1458,3 +1417,621 @@ def test_mmcv_epoch_loop_ported_verbatim(backend: str) -> None:
         ("epoch", 1, True, True),
         ("run", 2, 6, True),
     ]
+
+
+# --------------------------------------------------------------------------- mmcv's live list and loop
+
+
+def labels(calls: list[Any]) -> list[str]:
+    return [call[0] if isinstance(call, tuple) else call for call in calls]
+
+
+def test_hooks_is_the_live_list(runner_class: type[HookRunner]) -> None:
+    """``runner.hooks`` is ``runner._hooks``, as mmcv's property returns it: edits are the runner's."""
+    calls: list[Any] = []
+    runner = runner_class()
+    a, b, c = (recorder(calls, label, "after_train_iter") for label in "abc")
+    for hook in (a, b, c):
+        runner.register_hook(hook)
+    assert runner.hooks is runner._hooks
+    runner.call_hook("after_train_iter")
+    runner.hooks.remove(b)
+    runner.call_hook("after_train_iter")
+    assert runner.hooks.pop(0) is a
+    runner.call_hook("after_train_iter")
+    assert labels(calls) == ["a", "b", "c", "a", "c", "c"]
+
+
+def test_a_hook_replacing_another_in_before_run_as_multigrid_does(runner_class: type[HookRunner]) -> None:
+    """A hook that swaps the LR hook for its own in before_run: the new one runs, the old one never."""
+    lrs: list[float] = []
+
+    class LrHook(Hook):
+        def __init__(self, lr: float) -> None:
+            self.lr = lr
+
+        def before_train_iter(self, runner: Any) -> None:
+            lrs.append(self.lr)
+
+    class Multigrid(Hook):
+        def before_run(self, runner: Any) -> None:
+            for index, hook in enumerate(runner.hooks):
+                if isinstance(hook, LrHook):
+                    replacement = LrHook(0.05)
+                    replacement.priority = hook.priority
+                    runner.hooks.pop(index)
+                    runner.hooks.insert(index, replacement)
+
+    runner = runner_class()
+    runner.register_hook(LrHook(0.1), "VERY_HIGH")
+    runner.register_hook(Multigrid())
+    runner.call_hook("before_train_iter")
+    runner.call_hook("before_run")
+    runner.call_hook("before_train_iter")
+    runner.call_hook("before_train_iter")
+    assert lrs == [0.1, 0.05, 0.05]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "remove",
+        "pop",
+        "del",
+        "insert",
+        "append",
+        "iadd",
+        "slice",
+        "sort",
+        "reverse",
+        "clear",
+        "rebind",
+        "setitem",
+    ],
+)
+def test_in_place_edits_of_hooks_are_seen_by_the_next_call(runner_class: type[HookRunner], edit: str) -> None:
+    """Any edit of the list, after the call lists were built, is what the next call runs."""
+    calls: list[Any] = []
+    runner = runner_class()
+    a, b, c, d = (recorder(calls, label, "after_iter") for label in "abcd")
+    for hook in (a, b, c):
+        runner.register_hook(hook)
+    runner.call_hook("after_train_iter")
+    runner.call_hook("after_val_iter")
+    hooks = runner._hooks
+    expected = {
+        "remove": (lambda: hooks.remove(b), ["a", "c"]),
+        "pop": (lambda: hooks.pop(), ["a", "b"]),
+        "del": (lambda: hooks.__delitem__(0), ["b", "c"]),
+        "insert": (lambda: hooks.insert(1, d), ["a", "d", "b", "c"]),
+        "append": (lambda: hooks.append(d), ["a", "b", "c", "d"]),
+        "iadd": (
+            lambda: setattr(runner, "_hooks", runner._hooks.__iadd__([d, d])),
+            ["a", "b", "c", "d", "d"],
+        ),
+        "slice": (lambda: hooks.__setitem__(slice(0, 2), [d]), ["d", "c"]),
+        "sort": (lambda: hooks.sort(key=lambda hook: -len(calls) if hook is c else 0), ["c", "a", "b"]),
+        "reverse": (hooks.reverse, ["c", "b", "a"]),
+        "clear": (hooks.clear, []),
+        "rebind": (lambda: setattr(runner, "_hooks", [d, a]), ["d", "a"]),
+        "setitem": (lambda: hooks.__setitem__(2, d), ["a", "b", "d"]),
+    }
+    action, order = expected[edit]
+    action()
+    calls.clear()
+    runner.call_hook("after_train_iter")
+    assert labels(calls) == order
+    calls.clear()
+    runner.call_hook("after_iter")
+    assert labels(calls) == order
+
+
+def test_edits_of_a_list_bound_to_runner_hooks_are_seen(runner_class: type[HookRunner]) -> None:
+    """``runner._hooks = mine``, then edits of ``mine``: the runner's list is ``mine``, as in mmcv."""
+    calls: list[Any] = []
+    runner = runner_class()
+    a, b = recorder(calls, "a", "after_run"), recorder(calls, "b", "after_run")
+    mine: list[Hook] = [a]
+    runner._hooks = mine
+    runner.call_hook("after_run")
+    mine.append(b)
+    runner.call_hook("after_run")
+    del mine[0]
+    runner.call_hook("after_run")
+    assert labels(calls) == ["a", "a", "b", "b"]
+    assert runner.hooks is mine
+
+
+def test_a_hook_removing_itself_runs_once_and_the_next_one_is_skipped(runner_class: type[HookRunner]) -> None:
+    """mmcv's list iterator: removing the current hook shifts the next one under the iterator's index."""
+    calls: list[Any] = []
+
+    class Once(Hook):
+        def after_train_iter(self, runner: Any) -> None:
+            calls.append("once")
+            runner._hooks.remove(self)
+
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "first", "after_train_iter"), "HIGH")
+    runner.register_hook(Once())
+    runner.register_hook(recorder(calls, "skipped", "after_train_iter"), "LOW")
+    runner.register_hook(recorder(calls, "last", "after_train_iter"), "LOWEST")
+    runner.call_hook("after_train_iter")  # warm: the call lists exist
+    calls.clear()
+    runner.register_hook(Once(), "NORMAL")
+    runner.call_hook("after_train_iter")
+    runner.call_hook("after_train_iter")
+    assert labels(calls) == ["first", "once", "last", "first", "skipped", "last"]
+
+
+def test_hook_registered_during_a_pass_after_the_current_one_runs_in_that_pass(
+    runner_class: type[HookRunner],
+) -> None:
+    """Registration during a pass: a hook landing after the current position runs in the same pass."""
+    calls: list[Any] = []
+    late = recorder(calls, "late", "before_iter")
+
+    class Registers(Hook):
+        def before_iter(self, runner: Any) -> None:
+            calls.append("registers")
+            if late not in runner.hooks:
+                runner.register_hook(late, "LOWEST")
+
+    runner = runner_class()
+    runner.register_hook(Registers())
+    runner.call_hook("before_val_iter")
+    calls.append("next")
+    runner.call_hook("before_train_iter")
+    assert labels(calls) == ["registers", "late", "next", "registers", "late"]
+
+
+def test_hook_registered_before_the_current_position_reruns_the_current_hook(
+    runner_class: type[HookRunner],
+) -> None:
+    """Registration landing before the current position: the iterator's index now points back at it."""
+    calls: list[Any] = []
+    early = recorder(calls, "early", "after_run")
+
+    class Registers(Hook):
+        def after_run(self, runner: Any) -> None:
+            calls.append("registers")
+            if early not in runner.hooks:
+                runner.register_hook(early, "HIGHEST")
+
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "first", "after_run"), "HIGH")
+    runner.register_hook(Registers())
+    runner.register_hook(recorder(calls, "last", "after_run"), "LOW")
+    runner.call_hook("after_run")
+    assert labels(calls) == ["first", "registers", "registers", "last"]
+    calls.clear()
+    runner.call_hook("after_run")
+    assert labels(calls) == ["early", "first", "registers", "last"]
+
+
+def test_hook_unregistered_during_a_pass_is_not_called(runner_class: type[HookRunner]) -> None:
+    calls: list[Any] = []
+    victim = recorder(calls, "victim", "before_epoch")
+
+    class Unregisters(Hook):
+        def before_epoch(self, runner: Any) -> None:
+            calls.append("unregisters")
+            if victim in runner.hooks:
+                runner.unregister_hook(victim)
+
+    runner = runner_class()
+    runner.register_hook(Unregisters(), "HIGH")
+    runner.register_hook(recorder(calls, "middle", "before_epoch"))
+    runner.register_hook(victim, "LOW")
+    runner.call_hook("before_epoch")
+    assert labels(calls) == ["unregisters", "middle"]
+
+
+def test_point_reassigned_during_a_pass_runs_the_new_method(runner_class: type[HookRunner]) -> None:
+    """A later hook's point, reassigned on the instance or on its class during the pass, runs the new one."""
+    calls: list[Any] = []
+
+    class Later(Hook):
+        def after_train_iter(self, runner: Any) -> None:
+            calls.append("old")
+
+    class Other(Hook):
+        pass
+
+    later, other = Later(), Other()
+
+    class Patches(Hook):
+        def after_train_iter(self, runner: Any) -> None:
+            calls.append("patches")
+            if len(calls) == 1:
+                later.after_train_iter = lambda runner: calls.append("instance")  # type: ignore[method-assign]
+            elif len(calls) == 3:
+                del later.after_train_iter
+                Later.after_train_iter = lambda self, runner: calls.append("class")  # type: ignore[method-assign]
+            else:
+                Other.after_iter = lambda self, runner: calls.append("other")  # type: ignore[method-assign]
+
+    runner = runner_class()
+    runner.register_hook(Patches(), "HIGH")
+    runner.register_hook(later)
+    runner.register_hook(other, "LOW")
+    for _ in range(3):
+        runner.call_hook("after_train_iter")
+    assert calls == ["patches", "instance", "patches", "class", "patches", "class", "other"]
+
+
+def test_a_point_patched_on_a_mixin_is_seen(runner_class: type[HookRunner]) -> None:
+    """A change to any class of the hook's MRO, Hook or not: ``mock.patch.object(Mixin, point)``."""
+    calls: list[Any] = []
+
+    class LoggingMixin:
+        def after_iter(self, runner: Any) -> None:
+            calls.append("mixin")
+
+    class Base:
+        pass
+
+    class MyHook(LoggingMixin, Hook):
+        pass
+
+    class Deep(Base, MyHook):
+        pass
+
+    runner = runner_class()
+    runner.register_hook(MyHook())
+    runner.register_hook(Deep())
+    runner.call_hook("after_train_iter")
+    with mock.patch.object(LoggingMixin, "after_iter", lambda self, runner: calls.append("patched")):
+        runner.call_hook("after_train_iter")
+        Base.after_train_iter = lambda self, runner: calls.append("base")  # type: ignore[attr-defined]
+        runner.call_hook("after_train_iter")
+        del Base.after_train_iter  # type: ignore[attr-defined]
+    runner.call_hook("after_val_iter")
+    del LoggingMixin.after_iter
+    runner.call_hook("after_train_iter")
+    assert calls == ["mixin", "mixin", "patched", "patched", "patched", "base", "mixin", "mixin"]
+
+
+def test_a_method_every_hook_has_but_no_point_is_called_on_each(runner_class: type[HookRunner]) -> None:
+    """call_hook(name) for an ordinary method, not a point: called on each hook in order, as mmcv's loop."""
+    calls: list[Any] = []
+
+    class Saves(Hook):
+        def __init__(self, label: str) -> None:
+            self.label = label
+
+        def save(self, runner: Any, *args: Any) -> None:
+            calls.append((self.label, runner, args))
+
+    runner = runner_class()
+    runner.register_hook(Saves("b"))
+    runner.register_hook(Saves("a"), "HIGH")
+    runner.call_hook("save")
+    runner.call_hook("save", 1)
+    assert calls == [("a", runner, ()), ("b", runner, ()), ("a", runner, (1,)), ("b", runner, (1,))]
+    with pytest.raises(TypeError):  # every_n_epochs(runner) lacks n: as getattr(hook, name)(runner) does
+        runner.call_hook("every_n_epochs")
+    runner.register_hook(Hook(), "LOWEST")
+    calls.clear()
+    with pytest.raises(AttributeError, match="save"):  # the last hook lacks it: mmcv raises there
+        runner.call_hook("save")
+    assert labels(calls) == ["a", "b"]
+
+
+@pytest.mark.parametrize("point", ["after_iter", "after_train_iter"])
+def test_a_point_set_to_none_is_a_type_error(runner_class: type[HookRunner], point: str) -> None:
+    """``hook.after_iter = None``: mmcv's ``getattr(hook, ...)(runner)`` calls None, a TypeError."""
+    runner = runner_class()
+    hook = Hook()
+    runner.register_hook(hook)
+    runner.call_hook("after_train_iter")
+    setattr(hook, point, None)
+    with pytest.raises(TypeError, match="NoneType"):
+        runner.call_hook("after_train_iter")
+    delattr(hook, point)
+    runner.call_hook("after_train_iter")
+
+
+def test_hook_has_no_metaclass() -> None:
+    """Hook is a plain class: abstract methods are not enforced, and any metaclass combines with it."""
+    assert type(Hook) is type
+
+    class Abstract(Hook):
+        @abc.abstractmethod
+        def after_run(self, runner: Any) -> None: ...
+
+    Abstract()  # as with mmcv's plain Hook: no TypeError
+
+    class Meta(type):
+        pass
+
+    class WithMeta(Hook, metaclass=Meta):
+        pass
+
+    assert type(WithMeta) is Meta
+
+    class Enforced(Hook, abc.ABC):
+        @abc.abstractmethod
+        def after_run(self, runner: Any) -> None: ...
+
+    with pytest.raises(TypeError):
+        Enforced()  # type: ignore[abstract]
+
+
+@pytest.mark.parametrize("copier", ["deepcopy", "pickle"])
+def test_a_copied_runner_sees_point_changes(backend: str, copier: str) -> None:
+    """A deep-copied or unpickled runner keeps seeing instance and class point changes."""
+    runner = PICKLABLE_RUNNERS[backend]()
+    runner.register_hook(PicklableHook())
+    runner.register_hook(OtherPicklableHook(), "LOW")
+    runner.call_hook("after_train_iter")
+    copied = copy.deepcopy(runner) if copier == "deepcopy" else pickle.loads(pickle.dumps(runner))
+    first, second = copied.hooks
+    PicklableHook.seen.clear()
+    copied.call_hook("after_train_iter")
+    assert PicklableHook.seen == [("hook", first)]
+    try:
+        OtherPicklableHook.after_train_iter = PicklableHook.after_train_iter  # type: ignore[method-assign]
+        copied.call_hook("after_train_iter")
+        first.after_train_iter = lambda runner: PicklableHook.seen.append(("instance", runner))  # type: ignore[method-assign]
+        copied.call_hook("after_train_iter")
+    finally:
+        del OtherPicklableHook.after_train_iter
+    copied.register_hook(Hook())
+    copied.call_hook("after_train_iter")
+    assert PicklableHook.seen == [
+        ("hook", first),
+        ("hook", first),
+        ("hook", second),
+        ("instance", copied),
+        ("hook", second),
+        ("instance", copied),
+    ]
+
+
+class PicklableHook(Hook):
+    seen: ClassVar[list[Any]] = []
+
+    def after_train_iter(self, runner: Any) -> None:
+        PicklableHook.seen.append(("hook", self))
+
+
+class OtherPicklableHook(Hook):
+    pass
+
+
+def _picklable_runner(backend: str) -> type[HookRunner]:
+    """A module-level runner class of ``backend`` (pickle finds a class by its module and name)."""
+    with _dispatch.using(backend):
+
+        class Runner(HookRunner):
+            pass
+
+    Runner.__name__ = Runner.__qualname__ = f"PicklableRunner_{backend}"
+    globals()[Runner.__name__] = Runner
+    return Runner
+
+
+PICKLABLE_RUNNERS = {name: _picklable_runner(name) for name in _dispatch.available()}
+
+
+def test_pickled_runner_class_at_module_level(backend: str) -> None:
+    """A module-level runner class round-trips through pickle with its hooks and counters."""
+    runner = PICKLABLE_RUNNERS[backend]()
+    hook = PicklableHook()
+    runner.register_hook(hook)
+    runner._iter = 5
+    runner.call_hook("after_train_iter")
+    copied = pickle.loads(pickle.dumps(runner))
+    assert copied.iter == 5
+    assert [type(hook) for hook in copied.hooks] == [PicklableHook]
+    PicklableHook.seen.clear()
+    copied.call_hook("after_train_iter")
+    assert PicklableHook.seen == [("hook", copied.hooks[0])]
+
+
+# --------------------------------------------------------------------------- the call path's own paths
+
+
+def test_a_dead_runner_leaves_no_hook_alive(runner_class: type[HookRunner]) -> None:
+    """The plans a runner built die with it: nothing keeps its hooks (the compiled twin's per-point
+    cache of the plan used last holds plans weakly)."""
+    runner = runner_class()
+    hook = recorder([], "h", "after_run")
+    runner.register_hook(hook)
+    runner.call_hook("after_run")
+    alive = weakref.ref(hook)
+    del runner, hook
+    gc.collect()
+    assert alive() is None
+
+
+def test_runners_of_one_class_alternating(runner_class: type[HookRunner]) -> None:
+    """Two runners of one class, called in turn: each calls its own hooks; a shallow copy shares the list."""
+    calls: list[Any] = []
+    one, two = runner_class(), runner_class()
+    one.register_hook(recorder(calls, "one", "after_iter"))
+    two.register_hook(recorder(calls, "two", "after_iter"))
+    two.register_hook(recorder(calls, "two-b", "after_iter"), "LOW")
+    shared = copy.copy(one)
+    for _ in range(3):
+        one.call_hook("after_train_iter")
+        two.call_hook("after_train_iter")
+        shared.call_hook("after_train_iter")
+    assert labels(calls) == ["one", "two", "two-b", "one"] * 3
+    assert shared.hooks is one.hooks
+    one.hooks.append(recorder(calls, "added", "after_iter"))
+    calls.clear()
+    shared.call_hook("after_train_iter")
+    two.call_hook("after_train_iter")
+    assert labels(calls) == ["one", "added", "two", "two-b"]
+
+
+def test_class_assigned_past_hook_setattr_is_seen(runner_class: type[HookRunner]) -> None:
+    """``object.__setattr__(hook, "__class__", Other)`` skips Hook.__setattr__; the next call sees it."""
+    calls: list[Any] = []
+    First = recorder_class(calls, "first", "after_run")
+    Second = recorder_class(calls, "second", "after_run")
+    runner = runner_class()
+    hook = First()
+    runner.register_hook(hook)
+    runner.call_hook("after_run")
+    object.__setattr__(hook, "__class__", Second)
+    runner.call_hook("after_run")
+    assert labels(calls) == ["first", "second"]
+
+
+def test_a_point_patched_on_hook_itself_is_seen(runner_class: type[HookRunner]) -> None:
+    calls: list[Any] = []
+
+    class Plain(Hook):
+        pass
+
+    runner = runner_class()
+    runner.register_hook(Plain())
+    runner.register_hook(Hook())
+    runner.call_hook("after_train_epoch")
+    with mock.patch.object(Hook, "after_epoch", lambda self, runner: calls.append(type(self).__name__)):
+        runner.call_hook("after_train_epoch")
+        runner.call_hook("after_val_epoch")
+    runner.call_hook("after_train_epoch")
+    assert calls == ["Plain", "Hook", "Plain", "Hook"]
+
+
+def test_points_that_are_not_plain_methods_are_read_at_each_call(runner_class: type[HookRunner]) -> None:
+    """A property, a staticmethod, a classmethod, a class with __getattribute__: what getattr gives."""
+    calls: list[Any] = []
+
+    class Static(Hook):
+        @staticmethod
+        def after_run(runner: Any) -> None:
+            calls.append("static")
+
+    class ClassMethod(Hook):
+        @classmethod
+        def after_run(cls, runner: Any) -> None:
+            calls.append(("class", cls.__name__))
+
+    class Property(Hook):
+        which = "a"
+
+        @property
+        def after_run(self) -> Callable[[Any], None]:
+            return lambda runner: calls.append(("property", self.which))
+
+    class Redirecting(Hook):
+        def __getattribute__(self, name: str) -> Any:
+            if name == "after_run":
+                return lambda runner: calls.append("redirected")
+            return super().__getattribute__(name)
+
+    runner = runner_class()
+    prop = Property()
+    for hook in (Static(), ClassMethod(), prop, Redirecting()):
+        runner.register_hook(hook)
+    runner.call_hook("after_run")
+    Property.which = "b"
+    prop.which = "c"  # an instance attribute of another name: read by the property at each call
+    runner.call_hook("after_run")
+    assert calls == [
+        "static",
+        ("class", "ClassMethod"),
+        ("property", "a"),
+        "redirected",
+        "static",
+        ("class", "ClassMethod"),
+        ("property", "c"),
+        "redirected",
+    ]
+
+
+def test_call_hook_with_more_arguments_than_fit_on_the_stack(runner_class: type[HookRunner]) -> None:
+    calls: list[Any] = []
+    runner = runner_class()
+    runner.register_hook(recorder(calls, "h", "on_many"))
+    runner.register_hook(recorder(calls, "i", "on_many"))
+    positional = tuple(range(20))
+    keywords = {f"k{index}": index for index in range(10)}
+    runner.call_hook("on_many", *positional, **keywords)
+    assert calls == [
+        ("h", "on_many", runner, positional, keywords),
+        ("i", "on_many", runner, positional, keywords),
+    ]
+
+
+def test_a_class_changed_more_often_than_cpython_tags_it(runner_class: type[HookRunner]) -> None:
+    """CPython stops giving a class version tags after many changes (3.12+): still seen at each call."""
+    calls: list[Any] = []
+
+    class Busy(Hook):
+        count = 0
+
+        def after_run(self, runner: Any) -> None:
+            calls.append(type(self).count)
+
+    runner = runner_class()
+    runner.register_hook(Busy())
+    for count in range(1, 1201):
+        Busy.count = count  # a class attribute, changed between calls
+        runner.call_hook("after_run")
+    Busy.after_run = lambda self, runner: calls.append("patched")  # type: ignore[method-assign]
+    runner.call_hook("after_run")
+    assert calls == [*range(1, 1201), "patched"]
+
+
+def test_hooks_read_through_a_property_or_kept_in_a_tuple(backend: str) -> None:
+    """``_hooks`` found by attribute look-up (a property) is the list; a tuple is iterated as mmcv does."""
+    calls: list[Any] = []
+    hooks = [recorder(calls, "a", "after_run"), Hook()]
+
+    class Proxied(HookRunner):
+        def __init__(self) -> None:  # HookRunner.__init__ would assign _hooks
+            pass
+
+        @property  # type: ignore[override]
+        def _hooks(self) -> list[Hook]:
+            return hooks
+
+    runner = Proxied()
+    runner.call_hook("after_run")
+    hooks.insert(0, recorder(calls, "b", "after_run"))
+    runner.call_hook("after_run")
+    assert labels(calls) == ["a", "b", "a"]
+
+    class Tupled(HookRunner):
+        pass
+
+    tupled = Tupled()
+    tupled._hooks = (hooks[0], hooks[2])  # type: ignore[assignment]
+    calls.clear()
+    tupled.call_hook("after_run")
+    tupled.call_hook("after_train_iter")  # Hook's default, called as mmcv's loop calls it
+    assert labels(calls) == ["b"]
+
+
+def test_a_write_through_vars_is_seen_once_the_plan_is_rebuilt(runner_class: type[HookRunner]) -> None:
+    """The documented difference: ``vars(hook)[point] = f`` bypasses Hook.__setattr__. The plan of that
+    point is rebuilt, and sees it, at the next call after a point attribute is set on any hook the
+    ordinary way; after an edit of the runner's list, when the call reaches the first position the
+    edit changed (so the call after that one, if the edit is after the hook)."""
+    calls: list[Any] = []
+    runner = runner_class()
+    hook, later, first = Hook(), Hook(), Hook()
+    runner.register_hook(hook)
+    runner.call_hook("after_run")
+    vars(hook)["after_run"] = lambda runner: calls.append("vars")
+    runner.call_hook("after_run")
+    assert calls == []
+    runner.register_hook(later, "LOW")  # after the hook: rebuilt when the call reaches position 1
+    runner.call_hook("after_run")
+    assert calls == []
+    runner.call_hook("after_run")
+    assert calls == ["vars"]
+    vars(hook)["after_run"] = lambda runner: calls.append("vars again")
+    runner.register_hook(first, "HIGHEST")  # before it: rebuilt at position 0
+    runner.call_hook("after_run")
+    assert calls == ["vars", "vars again"]
+    vars(hook)["after_run"] = lambda runner: calls.append("vars a third time")
+    later.after_epoch = lambda runner: None  # a point attribute set on any hook
+    runner.call_hook("after_run")
+    assert calls == ["vars", "vars again", "vars a third time"]

@@ -172,7 +172,7 @@ class ReferenceRunner:
 
     @property
     def hooks(self) -> list[Any]:
-        return list(self._hooks)
+        return self._hooks
 
     def register_hook(self, hook: Any, priority: Any = "NORMAL") -> None:
         assert isinstance(hook, Hook)
@@ -200,12 +200,16 @@ class ReferenceRunner:
         raise ValueError("not registered")
 
     def call_hook(self, fn_name: str, *args: Any, **kwargs: Any) -> None:
-        known = set(MMCV_POINTS).union(*(self._points_of[type(hook)] for hook in self._hooks))
-        if fn_name not in known:
+        hooks = self._hooks
+        if fn_name in MMCV_POINTS or any(fn_name in self._points_of[type(hook)] for hook in hooks):
+            for hook in hooks:  # a hook whose class lacks an own point is skipped
+                if fn_name in self._points_of[type(hook)]:
+                    getattr(hook, fn_name)(self, *args, **kwargs)
+            return
+        if not hooks:  # no hooks and no point: an error, where mmcv's loop would do nothing
             raise AttributeError(f"no point named {fn_name!r}")
-        for hook in self._hooks:
-            if fn_name in self._points_of[type(hook)]:
-                getattr(hook, fn_name)(self, *args, **kwargs)
+        for hook in hooks:
+            getattr(hook, fn_name)(self, *args, **kwargs)
 
 
 # --------------------------------------------------------------------------- running a program
