@@ -394,9 +394,9 @@ def _decide(hook: object, name: str, forward: str | None, instance: tuple[Any, A
     ``instance`` is the hook's own ``name`` and ``forward`` attributes when the plan was built.
     """
     cls = type(hook)
-    if not _declares(cls, name):
-        return None, None, _UNUSED, _UNUSED
     witness = _witness(cls, name)
+    if not _declares(cls, name):  # the witness still tells when the class may have got the point
+        return None, None, witness, _UNUSED
     found = _raw(cls, name)
     data_descriptor = hasattr(type(found), "__set__") or hasattr(type(found), "__delete__")
     if _raw(cls, "__getattribute__") is not _OBJECT_GETATTRIBUTE or data_descriptor:
@@ -527,8 +527,6 @@ class _Builder:
         if type(plan.hooks[index]) is not cls:  # hook.__class__ assigned past Hook.__setattr__
             return self.rebuild(runner, fn_name, hooks)
         witness, forward_witness = plan.witness_n[index], plan.witness_g[index]
-        if witness is _UNUSED:
-            return plan  # the class lacks the point: what it has does not matter
         if _witness(cls, fn_name) is witness and (
             forward_witness is _UNUSED or _witness(cls, plan.forward) is forward_witness
         ):

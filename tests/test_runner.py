@@ -2035,3 +2035,26 @@ def test_a_write_through_vars_is_seen_once_the_plan_is_rebuilt(runner_class: typ
     later.after_epoch = lambda runner: None  # a point attribute set on any hook
     runner.call_hook("after_run")
     assert calls == ["vars", "vars again", "vars a third time"]
+
+
+def test_a_class_getting_an_own_point_through_its_bases_is_seen(runner_class: type[HookRunner]) -> None:
+    """``Cls.__bases__ = (OwnPoints,)``: the hook now has the point and is called there."""
+    calls: list[Any] = []
+    Points, Concrete = make_points(calls)
+
+    class Start:
+        pass
+
+    class Late(Start, Hook):
+        pass
+
+    runner = runner_class()
+    hook = Late()
+    runner.register_hook(Concrete())
+    runner.register_hook(hook)
+    runner.call_hook("on_batch", 1)  # the plan: Late lacks the point
+    Late.__bases__ = (Points,)
+    Points.on_batch = lambda self, runner, batch: calls.append(("default", self, batch))  # type: ignore[method-assign]
+    runner.call_hook("on_batch", 2)
+    assert [call[0] for call in calls] == ["on_batch", "on_batch", "default"]
+    assert calls[-1] == ("default", hook, 2)
