@@ -1,6 +1,6 @@
 /* Raw C used by _runner_c.pyx: a type's version tag, which Cython cannot read, a plan's positions
-   and the scan over them, a weak reference's target, and an error helper. Included once, by that
-   module.
+   and the scan over them, an instance dict and a weak reference's target read across versions,
+   and an error helper. Included once, by that module.
 
    CPython gives a type a version tag when it caches a look-up through it, and takes the tag away
    whenever the type or any of its bases changes (an attribute set or deleted, __bases__): a type
@@ -37,6 +37,24 @@ static unsigned int hookfast_assign_tag(PyTypeObject *tp, PyObject *name) {
     (void)_PyType_Lookup(tp, name); /* never sets an exception */
 #endif
     return hookfast_type_tag(tp);
+}
+
+/* The instance dict of ``o``, borrowed (the object holds it), or NULL if it has none; never sets an
+   exception. ``_PyObject_GetDictPtr`` saves the reference counting up to 3.13; from 3.14 the
+   public call is used, as that private one may go. */
+static inline PyObject *hookfast_instance_dict(PyObject *o) {
+#if PY_VERSION_HEX < 0x030E0000
+    PyObject **slot = _PyObject_GetDictPtr(o);
+    return slot == NULL ? NULL : *slot;
+#else
+    PyObject *dict = PyObject_GenericGetDict(o, NULL);
+    if (dict == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_DECREF(dict);
+    return dict;
+#endif
 }
 
 /* The object a weak reference points to, as a new reference, or a new reference to None. */

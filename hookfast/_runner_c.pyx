@@ -41,8 +41,6 @@ cdef extern from "Python.h":
     PyObject* _tuple_item "PyTuple_GET_ITEM" (PyObject* o, Py_ssize_t i)
     void Py_INCREF(PyObject* o)
     PyTypeObject* _type_of "Py_TYPE" (PyObject* o)
-    # the address of the instance dict (made if the object keeps its attributes without one), or NULL
-    PyObject** _PyObject_GetDictPtr(object o)
     void Py_DECREF(PyObject* o)
     int PyUnicode_CheckExact(object o)
     # unchecked: with exact str keys, a look-up in a dict cannot raise
@@ -63,6 +61,7 @@ cdef extern from "_runner_c.h":
                                   Py_ssize_t index)
     int hookfast_runner_raise() except -1
     object hookfast_weak_target(PyObject* ref)
+    PyObject* hookfast_instance_dict(PyObject* o)
     unsigned int hookfast_type_tag(PyTypeObject* tp)
     unsigned int hookfast_assign_tag(PyTypeObject* tp, object name)
 
@@ -263,7 +262,7 @@ cdef object _call_hook_vectorcall(PyObject* callable, PyObject* const* args, siz
     cdef Py_ssize_t nkwargs = 0 if kwnames is NULL else PyTuple_GET_SIZE(<object>kwnames)
     cdef Py_ssize_t count = nargs - 1 + nkwargs
     cdef Py_ssize_t index
-    cdef PyObject** state
+    cdef PyObject* state
     cdef PyObject* item
     cdef object hooks = None
     cdef object found = None
@@ -279,9 +278,9 @@ cdef object _call_hook_vectorcall(PyObject* callable, PyObject* const* args, siz
     fn_name = args[1]
     # runner._hooks, read from the instance dict directly: the attribute machinery would first
     # search the runner's class for a descriptor of that name
-    state = _PyObject_GetDictPtr(<object>runner)
-    if state is not NULL and state[0] is not NULL:  # else no instance dict (__slots__), or none yet
-        item = _dict_get_borrowed(state[0], <PyObject*>_HOOKS)
+    state = hookfast_instance_dict(runner)
+    if state is not NULL:  # else no instance dict (__slots__)
+        item = _dict_get_borrowed(state, <PyObject*>_HOOKS)
         if item is not NULL:
             hooks = <object>item
     if PyUnicode_CheckExact(<object>fn_name):
@@ -293,12 +292,11 @@ cdef object _call_hook_vectorcall(PyObject* callable, PyObject* const* args, siz
             found = hookfast_weak_target(item)
         if (type(found) is not Plan or (<Plan>found).hooks_list is not hooks) and state is not NULL:
             found = None
-            if state[0] is not NULL:
-                item = _dict_get_borrowed(state[0], <PyObject*>_PLANS)
-                if item is not NULL and PyDict_Check(<object>item):
-                    item = _dict_get_borrowed(item, fn_name)
-                    if item is not NULL:
-                        found = <object>item
+            item = _dict_get_borrowed(state, <PyObject*>_PLANS)
+            if item is not NULL and PyDict_Check(<object>item):
+                item = _dict_get_borrowed(item, fn_name)
+                if item is not NULL:
+                    found = <object>item
             if type(found) is Plan and (<Plan>found).hooks_list is hooks:
                 call_hook.recent[<object>fn_name] = PyWeakref_NewRef(found, None)
     # an own point is a point only while some hook's class has it: decided at the start
