@@ -12,6 +12,7 @@ Environment variables (any non-empty value counts as set, except where "=1" is s
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def mode_changed(mode: str) -> bool:
         return True
 
 
+def headers_of(source: Path) -> list[str]:
+    """The package's own headers a ``.pyx`` includes (``cdef extern from "<name>.h"``)."""
+    names = re.findall(r'^cdef extern from "([\w.]+\.h)"', source.read_text(), flags=re.MULTILINE)
+    return [path.as_posix() for path in (source.parent / name for name in names) if path.exists()]
+
+
 def extensions() -> list[Extension]:
     """The extensions to build: one ``hookfast.<stem>`` per ``hookfast/<stem>.pyx``, or none."""
     sources = sorted(Path(PACKAGE).glob("*.pyx"))
@@ -79,8 +86,8 @@ def extensions() -> list[Extension]:
             f"{PACKAGE}.{src.stem}",
             [src.as_posix()],
             define_macros=list(macros),
-            # the raw C beside the .pyx (``cdef extern from "<stem>.h"``): a change rebuilds
-            depends=[header.as_posix() for header in [src.with_suffix(".h")] if header.exists()],
+            # the raw C the .pyx includes (``cdef extern from "<name>.h"``): a change rebuilds
+            depends=headers_of(src),
         )
         for src in sources
     ]

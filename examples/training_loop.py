@@ -131,32 +131,30 @@ class CheckpointHook(Hook):
 
 class Runner(HookRunner):
     def __init__(self, model, optimizer, data_loader, max_epochs):
-        super().__init__()
+        super().__init__()  # the hook list and mmcv's counters: epoch, iter, inner_iter = 0
         self.model = model
         self.optimizer = optimizer
         self.data_loader = data_loader
         self._max_epochs = max_epochs
         self._max_iters = max_epochs * len(data_loader)
-        self.epoch = 0
-        self.iter = 0
-        self.inner_iter = 0
         self.outputs = {}
 
     def train_step(self, batch):
         return {"loss": Loss(self.model, batch), "num_samples": len(batch)}
 
     def train(self):
+        # as mmcv's loops: write the private counters; hooks read runner.epoch, .iter, .inner_iter
         self.call_hook("before_run")
         while self.epoch < self._max_epochs:
             self.call_hook("before_train_epoch")
             for i, batch in enumerate(self.data_loader):
-                self.inner_iter = i
+                self._inner_iter = i
                 self.call_hook("before_train_iter")
                 self.outputs = self.train_step(batch)
                 self.call_hook("after_train_iter")
-                self.iter += 1
+                self._iter += 1
             self.call_hook("after_train_epoch")
-            self.epoch += 1
+            self._epoch += 1
         self.call_hook("after_run")
 
 

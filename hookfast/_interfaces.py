@@ -89,7 +89,16 @@ class RunnerBackend(Protocol):
     @property
     def BACKEND(self) -> str: ...  # a module constant seen through a protocol
     @property
-    def CallHook(self) -> Callable[[Callable[[Any, str], tuple[Callable[..., Any], ...]]], CallHook]: ...
+    def CallHook(self) -> Callable[[Any], CallHook]:
+        """``CallHook(builder)``, with ``hookfast.runner``'s ``_Builder`` for its slow paths."""
+
+    @property
+    def Plan(self) -> Callable[..., Any]:
+        """What a runner calls at one point, position by position of its hook list."""
+
+    @property
+    def points_changed(self) -> Callable[[], None]:
+        """A point attribute of some hook was set or deleted: plans built before are rebuilt."""
 
 
 class BoundHook(Protocol):

@@ -1,17 +1,22 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cython: freethreading_compatible=False
-"""The runner's hot path, compiled: ``runner.call_hook(point, ...)`` over a precomputed call list.
+"""The runner's hot path, compiled: ``runner.call_hook(point, ...)``, mmcv's loop over a plan.
 
 The twin of ``_runner_py.py``: same top-level names in the same order (``scripts/check_twins.py``),
 except inside ``# --- only in this twin`` fences, and the same behaviour; read that module for the
 specification. ``CallHook`` is a ``cdef class`` with a vectorcall slot and the method-descriptor
 flag (set up with ``_dispatch_c.h``, like the slot dispatcher), so ``runner.call_hook(name)``
 reaches it without a bound method, an argument tuple or a keyword dict, and the hooks are called
-with the caller's arguments from a C array.
+with the caller's arguments from a C array. Where the Python twin compares a position's witnesses
+(two ``getattr`` on the hook's class), this one first compares the class's version tag
+(``_runner_c.h``), which CPython changes whenever the class or any of its bases changes: only
+then does it ask ``hookfast.runner`` to look at the witnesses.
 """
 
 cimport cython
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject, PyTypeObject
+from cpython.weakref cimport PyWeakref_NewRef
 
 BACKEND = "cython"
 
@@ -22,47 +27,106 @@ cdef extern from "Python.h":
                                          size_t nargsf, PyObject* kwnames)
     Py_ssize_t PyVectorcall_NARGS(size_t nargsf)
     size_t PY_VECTORCALL_ARGUMENTS_OFFSET
-    object PyObject_Vectorcall(object callable, PyObject* const* args, size_t nargsf, PyObject* kwnames)
-    int PyDict_CheckExact(object o)
-    PyObject* PyObject_GenericGetDict(object o, void* context)
+    # unchecked: returns NULL with the exception set
+    PyObject* _vectorcall "PyObject_Vectorcall" (PyObject* callable, PyObject* const* args, size_t nargsf,
+                                                  PyObject* kwnames)
+    int PyDict_Check(object o)
+    Py_ssize_t PyList_GET_SIZE(object o)
+    PyObject* PyList_GET_ITEM(object o, Py_ssize_t i)
+    PyObject* PyTuple_GET_ITEM(object o, Py_ssize_t i)
+    Py_ssize_t PyTuple_GET_SIZE(object o)
+    # the same, on borrowed pointers: no reference taken
+    Py_ssize_t _list_size "PyList_GET_SIZE" (PyObject* o)
+    PyObject* _list_item "PyList_GET_ITEM" (PyObject* o, Py_ssize_t i)
+    PyObject* _tuple_item "PyTuple_GET_ITEM" (PyObject* o, Py_ssize_t i)
+    void Py_INCREF(PyObject* o)
+    PyTypeObject* _type_of "Py_TYPE" (PyObject* o)
     void Py_DECREF(PyObject* o)
-    void PyErr_Clear()
     int PyUnicode_CheckExact(object o)
     # unchecked: with exact str keys, a look-up in a dict cannot raise
     PyObject* _dict_get "PyDict_GetItemWithError" (object d, object key)
+    PyObject* _dict_get_borrowed "PyDict_GetItemWithError" (PyObject* d, PyObject* key)
     object PyMethod_New(object func, object self)
 
 cdef extern from "_dispatch_c.h":
     int hookfast_enable_vectorcall(PyTypeObject* tp, Py_ssize_t offset) except -1
 
-cdef str _CALLS = "_hookfast_calls"
-# Calls with more arguments than this go through a Python-level call (never in practice).
+cdef extern from "_runner_c.h":
+    ctypedef struct _Position "hookfast_position":
+        PyObject* hook
+        unsigned int tag
+        PyObject* function
+        PyObject* self
+    Py_ssize_t hookfast_pass_idle(PyObject* listed, const _Position* positions, Py_ssize_t size,
+                                  Py_ssize_t index)
+    int hookfast_runner_raise() except -1
+    object hookfast_weak_target(PyObject* ref)
+    PyObject* hookfast_instance_dict(PyObject* o)
+    unsigned int hookfast_type_tag(PyTypeObject* tp)
+    unsigned int hookfast_assign_tag(PyTypeObject* tp, object name)
+
+cdef str _HOOKS = "_hooks"
+cdef str _PLANS = "_hookfast_calls"
+# Any interned name: 3.9-3.11 assign a type's version tag as a side effect of a look-up.
+cdef str _TAG_LOOKUP = "__init__"
+# Calls with more arguments than this take them from a heap array (never in practice).
 cdef enum:
     STACK_ARGS = 16
 
 
-cdef object _cached_calls(object runner, object fn_name):
-    """``runner._hookfast_calls[fn_name]``, or None when there is no such entry yet.
-
-    Read from the instance dict directly: the attribute machinery would first search the
-    runner's class for a descriptor of that name, which it never has.
-    """
-    cdef PyObject* state
-    cdef PyObject* cache
-    cdef PyObject* found = NULL
-    if not PyUnicode_CheckExact(fn_name):
-        return None  # the builder says what is wrong with it
-    state = PyObject_GenericGetDict(runner, NULL)
-    if state is NULL:  # no instance dict (a runner class with __slots__)
-        PyErr_Clear()
-        return None
-    cache = _dict_get(<object>state, _CALLS)
-    if cache is not NULL and PyDict_CheckExact(<object>cache):
-        found = _dict_get(<object>cache, fn_name)
-    Py_DECREF(state)
-    if found is NULL:
-        return None
-    return <object>found
+cdef inline PyObject* _run(CallHook call_hook, object runner, object fn_name, object hooks, Plan plan,
+                          PyObject** stack, Py_ssize_t positional, PyObject* kwnames) except NULL:
+    """mmcv's loop over the live ``hooks`` (a list): ``stack[2:]`` holds the arguments each hook
+    gets after its self (``positional`` of them: the runner, then the caller's; then the values of
+    ``kwnames``); ``stack[0]`` and ``stack[1]`` are free for the callee and for the hook."""
+    cdef Py_ssize_t index = 0
+    cdef Py_ssize_t renewed = -1
+    cdef size_t plain = <size_t>positional | PY_VECTORCALL_ARGUMENTS_OFFSET
+    cdef size_t with_self = <size_t>(positional + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET
+    cdef PyObject* listed = <PyObject*>hooks
+    cdef PyObject* hook
+    cdef PyObject* function
+    cdef PyObject* hook_self
+    cdef PyObject* result
+    cdef _Position* position
+    while index < _list_size(listed):
+        if plan.generation == _generation:
+            index = hookfast_pass_idle(listed, plan.positions, plan.size, index)
+            if index >= _list_size(listed):
+                break
+        hook = _list_item(listed, index)
+        if index >= plan.size or hook != plan.positions[index].hook or plan.generation != _generation:
+            plan = <Plan?>call_hook.rebuild(runner, fn_name, hooks)
+            renewed = index  # its tags are fresh
+            continue
+        position = &plan.positions[index]
+        # a tag is one state of one class: the same nonzero tag is the same, unchanged class
+        if renewed != index and (position.tag == 0 or hookfast_type_tag(_type_of(hook)) != position.tag):
+            # another class, the class (or a base) changed, or no tag: the witnesses decide
+            plan = <Plan?>call_hook.renew(runner, plan, fn_name, hooks, index)
+            plan.positions[index].tag = hookfast_assign_tag(_type_of(hook), _TAG_LOOKUP)
+            renewed = index
+            continue  # renew ran Python code: check the position again
+        renewed = -1
+        function = position.function
+        index += 1
+        if function == <PyObject*>None:
+            continue
+        hook_self = position.self
+        # owned during the call, which may change the plan's positions
+        Py_INCREF(function)
+        Py_INCREF(hook_self)
+        if hook_self == <PyObject*>None:
+            result = _vectorcall(function, &stack[2], plain, kwnames)
+        else:
+            stack[1] = hook_self
+            result = _vectorcall(function, &stack[1], with_self, kwnames)
+        Py_DECREF(function)
+        Py_DECREF(hook_self)
+        if result is NULL:
+            hookfast_runner_raise()
+        Py_DECREF(result)
+    return <PyObject*>None  # borrowed: None is immortal enough for the caller to drop it unused
 
 
 cdef int _enable_vectorcall() except -1:
@@ -76,44 +140,192 @@ cdef int _enable_vectorcall() except -1:
 
 # --- end of only in this twin ---
 
+cdef unsigned long long _generation = 0
+
+
+def points_changed():
+    """A point attribute of some hook was set or deleted (called by ``hookfast.runner``)."""
+    global _generation
+    _generation += 1
+
+
+@cython.final
+@cython.auto_pickle(False)  # a cache: runners pickle their plans as empty (hookfast.runner._Plans)
+cdef class Plan:
+    """What a runner calls at one point, for each position of its hook list (see ``_runner_py.py``)."""
+
+    cdef readonly object hooks_list
+    cdef readonly tuple hooks
+    cdef readonly tuple types
+    cdef list _functions
+    cdef list _selves
+    cdef readonly list witness_n
+    cdef readonly list witness_g
+    cdef readonly tuple instance
+    cdef readonly object forward
+    cdef readonly bint own
+    cdef readonly Py_ssize_t size
+    cdef readonly unsigned long long generation
+    # --- only in this twin: what the call path reads, position by position ---
+    # borrowed from hooks, _functions and _selves (which the GC sees); tag: see _Position
+    cdef _Position* positions
+    # CallHook.recent refers to plans weakly
+    cdef object __weakref__
+
+    def __cinit__(self, *args, **kwargs):
+        self.positions = NULL
+
+    def __dealloc__(self):
+        PyMem_Free(self.positions)
+    # --- end of only in this twin ---
+
+    def __init__(self, hooks_list, hooks, types, functions, selves, witness_n, witness_g, instance,
+                 forward, bint own):
+        cdef Py_ssize_t size = len(hooks)
+        cdef Py_ssize_t index
+        if not len(types) == len(functions) == len(selves) == len(witness_n) == len(witness_g) == size:
+            raise ValueError("a plan needs one entry per hook in each of its sequences")
+        if len(instance) != size:
+            raise ValueError("a plan needs one entry per hook in each of its sequences")
+        if not isinstance(hooks_list, list):
+            raise TypeError(f"a plan's hook list must be a list, got {hooks_list!r}")
+        if self.positions is not NULL:
+            raise TypeError("a Plan is initialised once")
+        types = tuple(types)
+        for cls in types:
+            if not isinstance(cls, type):
+                raise TypeError(f"a plan's types must be classes, got {cls!r}")
+        self.positions = <_Position*>PyMem_Malloc((size if size else 1) * sizeof(_Position))
+        if self.positions is NULL:
+            raise MemoryError()
+        self.hooks_list = hooks_list
+        self.hooks = tuple(hooks)
+        self.types = types
+        self._functions = list(functions)
+        self._selves = list(selves)
+        self.witness_n = list(witness_n)
+        self.witness_g = list(witness_g)
+        self.instance = tuple(instance)
+        self.forward = forward
+        self.own = own
+        self.size = size
+        self.generation = _generation
+        for index in range(size):
+            self.positions[index].hook = PyTuple_GET_ITEM(self.hooks, index)
+            self.positions[index].function = PyList_GET_ITEM(self._functions, index)
+            self.positions[index].self = PyList_GET_ITEM(self._selves, index)
+            self.positions[index].tag = hookfast_assign_tag(<PyTypeObject*>types[index], _TAG_LOOKUP)
+
+    @property
+    def functions(self):
+        """What each position calls (None: nothing)."""
+        return tuple(self._functions)
+
+    @property
+    def selves(self):
+        """The first argument of each position's call (None: the call starts with the runner)."""
+        return tuple(self._selves)
+
+    def decide(self, Py_ssize_t index, function, self_, witness, forward_witness):
+        """Set what position ``index`` calls, and the witnesses it was decided on."""
+        if not 0 <= index < self.size:
+            raise IndexError(f"no position {index} in a plan of {self.size}")
+        self._functions[index] = function
+        self._selves[index] = self_
+        self.witness_n[index] = witness
+        self.witness_g[index] = forward_witness
+        self.positions[index].function = PyList_GET_ITEM(self._functions, index)
+        self.positions[index].self = PyList_GET_ITEM(self._selves, index)
+
+
+cdef bint _current(Plan plan, object hooks):
+    """Whether ``hooks`` holds what ``plan`` was built for: the same hooks and classes, and generation."""
+    cdef Py_ssize_t index
+    cdef PyObject* hook
+    if plan.generation != _generation or PyList_GET_SIZE(hooks) != plan.size:
+        return False
+    for index in range(plan.size):
+        hook = PyList_GET_ITEM(hooks, index)
+        if hook != plan.positions[index].hook or <PyObject*>_type_of(hook) != PyTuple_GET_ITEM(plan.types, index):
+            return False
+    return True
+
 
 cdef object _call_hook_vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
                                   PyObject* kwnames):
     """``runner.call_hook(fn_name, *args, **kwargs)``: the type's vectorcall, with the runner in
     args[0] and the point's name in args[1]."""
     cdef CallHook call_hook = <CallHook><object>callable
+    cdef PyObject* runner
+    cdef PyObject* fn_name
     cdef Py_ssize_t nargs = PyVectorcall_NARGS(nargsf)
-    cdef Py_ssize_t nkwargs = 0 if kwnames is NULL else len(<tuple>kwnames)
+    cdef Py_ssize_t nkwargs = 0 if kwnames is NULL else PyTuple_GET_SIZE(<object>kwnames)
+    cdef Py_ssize_t count = nargs - 1 + nkwargs
     cdef Py_ssize_t index
-    cdef tuple calls
-    # stack[0] is free for the callee (PY_VECTORCALL_ARGUMENTS_OFFSET): a bound method puts its
-    # self there instead of copying the arguments.
-    cdef PyObject* stack[STACK_ARGS + 1]
+    cdef PyObject* state
+    cdef PyObject* item
+    cdef object hooks = None
+    cdef object found = None
+    # stack[0] is free for the callee (PY_VECTORCALL_ARGUMENTS_OFFSET), stack[1] for the hook
+    # when it is called as a method's self: no bound method, no copy of the arguments.
+    cdef PyObject* small[STACK_ARGS + 2]
+    cdef PyObject** stack = small
     if nargs < 2:
         raise TypeError(
             f"call_hook() needs the runner and the name of a point, got {nargs} positional argument(s)"
         )
-    runner = <object>args[0]
-    fn_name = <object>args[1]
-    found = _cached_calls(runner, fn_name)
-    calls = call_hook.build(runner, fn_name) if found is None else found
-    if len(calls) == 0:
-        return None
-    if nargs - 1 + nkwargs > STACK_ARGS:
-        positional = tuple([<object>args[index] for index in range(2, nargs)])
-        keywords = {}
-        for index in range(nkwargs):
-            keywords[(<tuple>kwnames)[index]] = <object>args[nargs + index]
-        for call in calls:
-            call(runner, *positional, **keywords)
-        return None
-    # the arguments each hook receives: the runner, then the caller's, after the point's name
-    stack[1] = args[0]
+    runner = args[0]  # borrowed: the caller holds the arguments during the call
+    fn_name = args[1]
+    # runner._hooks, read from the instance dict directly: the attribute machinery would first
+    # search the runner's class for a descriptor of that name
+    state = hookfast_instance_dict(runner)
+    if state is not NULL:  # else no instance dict (__slots__)
+        item = _dict_get_borrowed(state, <PyObject*>_HOOKS)
+        if item is not NULL:
+            hooks = <object>item
+    if PyUnicode_CheckExact(<object>fn_name):
+        # The plan used last at this point, by any runner: a plan is good for any runner whose
+        # _hooks is the list it was built for, and most programs have one runner per class.
+        # Else the runner's own: runner._hookfast_calls[fn_name].
+        item = _dict_get_borrowed(<PyObject*>call_hook.recent, fn_name)
+        if item is not NULL:
+            found = hookfast_weak_target(item)
+        if (type(found) is not Plan or (<Plan>found).hooks_list is not hooks) and state is not NULL:
+            found = None
+            item = _dict_get_borrowed(state, <PyObject*>_PLANS)
+            if item is not NULL and PyDict_Check(<object>item):
+                item = _dict_get_borrowed(item, fn_name)
+                if item is not NULL:
+                    found = <object>item
+            if type(found) is Plan and (<Plan>found).hooks_list is hooks:
+                call_hook.recent[<object>fn_name] = PyWeakref_NewRef(found, None)
+    # an own point is a point only while some hook's class has it: decided at the start
+    if (type(found) is not Plan or (<Plan>found).hooks_list is not hooks
+            or ((<Plan>found).own and not _current(<Plan>found, hooks))):
+        found = call_hook.start(<object>runner, <object>fn_name)
+        if found is None:
+            call_hook.slow(
+                <object>runner,
+                <object>fn_name,
+                tuple([<object>args[index] for index in range(2, nargs)]),
+                {(<tuple>kwnames)[index]: <object>args[nargs + index] for index in range(nkwargs)},
+            )
+            return None
+        hooks = (<Plan?>found).hooks_list
+        if PyUnicode_CheckExact(<object>fn_name):
+            call_hook.recent[<object>fn_name] = PyWeakref_NewRef(found, None)
+    if count > STACK_ARGS:  # never in practice
+        stack = <PyObject**>PyMem_Malloc((count + 2) * sizeof(PyObject*))
+        if stack is NULL:
+            raise MemoryError()
+    stack[2] = args[0]
     for index in range(2, nargs + nkwargs):
-        stack[index] = args[index]
-    for call in calls:
-        PyObject_Vectorcall(call, &stack[1], <size_t>(nargs - 1) | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                            kwnames)
+        stack[index + 1] = args[index]
+    try:
+        _run(call_hook, <object>runner, <object>fn_name, hooks, <Plan>found, stack, nargs - 1, kwnames)
+    finally:
+        if stack is not small:
+            PyMem_Free(stack)
     return None
 
 
@@ -123,16 +335,27 @@ cdef class CallHook:
     """The ``call_hook`` method of the runners of one class (see ``_runner_py.py``)."""
 
     cdef vectorcallfunc _vectorcall
-    cdef readonly object build
+    cdef readonly object builder
+    # point name -> weak reference to the plan used there last (see _call_hook_vectorcall)
+    cdef dict recent
+    cdef object start
+    cdef object rebuild
+    cdef object renew
+    cdef object slow
 
     # --- only in this twin: every instance is called through _call_hook_vectorcall ---
     def __cinit__(self, *args, **kwargs):
         self._vectorcall = <vectorcallfunc>_call_hook_vectorcall
+        self.recent = {}
     # --- end of only in this twin ---
 
-    def __init__(self, build):
-        # build(runner, point): the point's call list, stored in runner._hookfast_calls
-        self.build = build
+    def __init__(self, builder):
+        # hookfast.runner's _Builder: start, rebuild, renew, slow
+        self.builder = builder
+        self.start = builder.start
+        self.rebuild = builder.rebuild
+        self.renew = builder.renew
+        self.slow = builder.slow
 
     @property
     def callable(self):

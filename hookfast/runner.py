@@ -18,22 +18,21 @@ The second hook design of hookfast's seeds (mmcv's ``Hook`` / ``Runner.register_
     runner.register_hook(OptimizerHook(), priority="HIGH")
     runner.call_hook("after_train_iter")
 
-A call does what mmcv's loop ``for hook in self._hooks: getattr(hook, fn_name)(self)`` does, but
-over a call list computed once per point: hooks whose method at that point is a default that does
-nothing are left out, so a point costs only the hooks that do something. The list is recomputed
-after ``register_hook`` / ``unregister_hook`` and after a point method of a hook or a ``Hook``
-class is assigned or deleted. The loop itself is in the dispatch backend's runner twin
-(``_runner_c.pyx`` / ``_runner_py.py``). See ``docs/runner.md``.
+A call is mmcv's loop ``for hook in self._hooks: getattr(hook, fn_name)(self)``, over the live
+``runner._hooks`` with a list iterator's semantics, so that edits of the list and of the hooks'
+classes are seen as mmcv's loop sees them, even in the middle of a call. What each position calls
+comes from a plan computed once per point, which leaves out the hooks whose method there is a
+default that does nothing, so a point costs only the hooks that do something; each position's
+entry is checked before use (see "Plans" below). The loop itself is in the dispatch backend's
+runner twin (``_runner_c.pyx`` / ``_runner_py.py``). See ``docs/runner.md``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 import weakref
-from abc import ABCMeta
-from enum import IntEnum
-from types import FunctionType, MethodType
+from enum import Enum
+from types import FunctionType
 
 from hookfast import _dispatch
 
@@ -43,11 +42,15 @@ if TYPE_CHECKING:
 
     from hookfast._interfaces import RunnerBackend
 
-__all__ = ["Hook", "HookRunner", "Priority", "get_priority"]
+__all__ = ["Hook", "HookRunner", "Priority", "get_priority", "points_of"]
 
 
-class Priority(IntEnum):
-    """mmcv's hook priorities: lower runs first; hooks of equal priority run in registration order."""
+class Priority(Enum):
+    """mmcv's hook priorities: lower runs first; hooks of equal priority run in registration order.
+
+    A plain ``Enum``, as mmcv's: members are not ints (``Priority.HIGH == 30`` is false); their
+    ``value`` is the int.
+    """
 
     HIGHEST = 0
     VERY_HIGH = 10
@@ -61,43 +64,52 @@ class Priority(IntEnum):
 
 
 def get_priority(priority: int | str | Priority) -> int:
-    """The int value of a priority given as a :class:`Priority`, its name (any case) or an int 0..100.
+    """mmcv's ``get_priority``: the int value of a priority given as an int, a :class:`Priority` or its name.
+
+    An int from 0 to 100 is returned as is (a bool too: it is an int); a member gives its value; a
+    name, in any case, gives its member's value.
 
     Raises:
-        ValueError: an unknown name, or an int outside 0..100.
-        TypeError: anything else (a bool, a float, None...).
+        ValueError: an int outside 0..100.
+        KeyError: an unknown name (mmcv's ``Priority[name.upper()]``).
+        TypeError: anything else (a float, None, ...).
     """
+    if isinstance(priority, int):
+        if priority < 0 or priority > 100:
+            raise ValueError(f"priority must be between 0 and 100, got {priority!r}")
+        return priority
     if isinstance(priority, Priority):
-        return int(priority)
-    if isinstance(priority, bool) or not isinstance(priority, (int, str)):
-        raise TypeError(
-            f"priority must be a Priority, its name or an int from 0 to 100, got {priority!r} "
-            f"({type(priority).__name__})"
-        )
+        return int(priority.value)
     if isinstance(priority, str):
         try:
-            return int(Priority[priority.upper()])
+            return int(Priority[priority.upper()].value)
         except KeyError:
             names = ", ".join(member.name for member in Priority)
-            raise ValueError(f"unknown priority name {priority!r}; use one of {names}") from None
-    if not 0 <= priority <= 100:
-        raise ValueError(f"priority must be between 0 and 100, got {priority}")
-    return int(priority)
+            raise KeyError(
+                f"unknown priority name {priority!r}; use one of {names} (any case), a Priority member "
+                "or an int from 0 to 100"
+            ) from None
+    raise TypeError(
+        f"priority must be an int from 0 to 100, a Priority member or its name, got {priority!r} "
+        f"({type(priority).__name__})"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
-# Points, defaults, and what invalidates the runners' call lists
+# Points and their defaults
 
-#: every declared point name, and ``__class__``: assigning one of these on a hook (or a point on a
-#: Hook class) invalidates every runner's call lists
-_watched: set[str] = {"__class__"}
+#: the points each ``base=True`` class declares, in its body's order (kept here, not on the class:
+#: a hook's attributes are its author's)
+_declared: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
 #: the defaults of the point-declaring classes: a function -> None (it does nothing) or the name
 #: of the point it forwards to (``Hook.after_train_iter`` -> ``"after_iter"``)
 _defaults: weakref.WeakKeyDictionary[FunctionType, str | None] = weakref.WeakKeyDictionary()
 _DOES_SOMETHING = object()
-#: runners holding call lists (``runner._hookfast_calls``), weakly
-_runners: weakref.WeakSet[Any] = weakref.WeakSet()
-_lock = threading.RLock()
+#: what a runner calls depends on these attributes of a hook: every declared point, the class and
+#: the instance dict; Hook.__setattr__ / __delattr__ report a change to one of them
+_watched: set[str] = {"__class__", "__dict__"}
+#: the runner twins imported so far: each keeps the generation its plans are checked against
+_twins: list[RunnerBackend] = []
 
 
 def _does_nothing(function: FunctionType) -> bool:
@@ -115,32 +127,12 @@ def _does_nothing(function: FunctionType) -> bool:
 
 
 def _points_changed() -> None:
-    """A point method changed somewhere: every runner recomputes its call lists on its next calls."""
-    with _lock:
-        for runner in list(_runners):
-            calls = getattr(runner, "_hookfast_calls", None)
-            if type(calls) is dict:
-                calls.clear()
+    """A point attribute of some hook was set or deleted: every plan is rebuilt where next used."""
+    for twin in _twins:
+        twin.points_changed()
 
 
-class _HookMeta(ABCMeta):
-    """Watches point methods assigned to or deleted from ``Hook`` classes after their creation.
-
-    Derived from ``ABCMeta`` so that ``class MyHook(Hook, ABC)`` still works.
-    """
-
-    def __setattr__(cls, name: str, value: Any) -> None:
-        super().__setattr__(name, value)
-        if name in _watched:
-            _points_changed()
-
-    def __delattr__(cls, name: str) -> None:
-        super().__delattr__(name)
-        if name in _watched:
-            _points_changed()
-
-
-class Hook(metaclass=_HookMeta):
+class Hook:
     """The base of hooks: every point is a method that does nothing; a hook overrides what it needs.
 
     mmcv's points: ``before_run``, ``after_run``, ``before_epoch``, ``after_epoch``,
@@ -148,8 +140,9 @@ class Hook(metaclass=_HookMeta):
     ``before/after_epoch`` and ``before/after_train/val_iter`` to ``before/after_iter`` (a hook
     overriding ``after_iter`` runs at ``after_train_iter`` and ``after_val_iter``).
 
+    A plain class, as mmcv's: any metaclass combines with it, and its public names are mmcv's.
     ``class MyPoints(Hook, base=True)`` declares a project's own points: every public function of
-    its body is a point, and its body is the default. :attr:`points` lists a class's points.
+    its body is a point, and its body is the default. :func:`points_of` lists a class's points.
     """
 
     #: mmcv's stages, in the order a training run reaches them
@@ -165,22 +158,18 @@ class Hook(metaclass=_HookMeta):
         "after_val_epoch",
         "after_run",
     )
-    #: every point this class has, in declaration order (Hook's, then its point-declaring bases')
-    points: tuple[str, ...] = ()
 
     def __init_subclass__(cls, base: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if not base:
+            return
         declared = []
-        if base:
-            for name, value in cls.__dict__.items():
-                if type(value) is FunctionType and not name.startswith("_"):
-                    declared.append(name)
-                    _defaults[value] = None if _does_nothing(value) else _DOES_SOMETHING  # type: ignore[assignment]
-        inherited = [name for klass in reversed(cls.__mro__[1:]) for name in getattr(klass, "points", ())]
-        type.__setattr__(cls, "points", tuple(dict.fromkeys([*inherited, *declared])))
-        if declared:
-            with _lock:
-                _watched.update(declared)
+        for name, value in cls.__dict__.items():
+            if type(value) is FunctionType and not name.startswith("_"):
+                declared.append(name)
+                _defaults[value] = None if _does_nothing(value) else _DOES_SOMETHING  # type: ignore[assignment]
+        _declared[cls] = tuple(declared)
+        _watched.update(declared)
 
     def before_run(self, runner: Any) -> None:
         """Called once, before the run starts."""
@@ -258,15 +247,16 @@ class Hook(metaclass=_HookMeta):
                 triggered.update(stages)
         return [stage for stage in Hook.stages if stage in triggered]
 
-    # Assigning or deleting a point method on a hook changes what runners must call.
+    # Setting or deleting a point on a hook changes what runners call: that is how they see it
+    # without looking into every hook's __dict__ at every call (see docs/runner.md).
 
     def __setattr__(self, name: str, value: Any) -> None:
-        object.__setattr__(self, name, value)
+        super().__setattr__(name, value)
         if name in _watched:
             _points_changed()
 
     def __delattr__(self, name: str) -> None:
-        object.__delattr__(self, name)
+        super().__delattr__(name)
         if name in _watched:
             _points_changed()
 
@@ -277,6 +267,16 @@ _GENERIC_STAGES = {
     "before_iter": ("before_train_iter", "before_val_iter"),
     "after_iter": ("after_train_iter", "after_val_iter"),
 }
+#: Hook's points, in mmcv's declaration order: every hook (every object, even) has them
+_HOOK_POINTS = (
+    "before_run",
+    "after_run",
+    *_GENERIC_STAGES,
+    *(stage for stages in _GENERIC_STAGES.values() for stage in stages),
+)
+_HOOK_POINT_SET = frozenset(_HOOK_POINTS)
+#: Hook's forwarding defaults: stage -> the generic point its default calls
+_FORWARDS = {stage: generic for generic, stages in _GENERIC_STAGES.items() for stage in stages}
 
 
 def _overridden(method: str, hook: Hook) -> bool:
@@ -285,30 +285,62 @@ def _overridden(method: str, hook: Hook) -> bool:
 
 
 def _declare_hook_points() -> None:
-    names = ("before_run", "after_run", *_GENERIC_STAGES)
-    for name in names:
+    for name in ("before_run", "after_run", *_GENERIC_STAGES):
         _defaults[Hook.__dict__[name]] = None
-    for generic, stages in _GENERIC_STAGES.items():
-        for stage in stages:
-            _defaults[Hook.__dict__[stage]] = generic
-    points = (*names, *(stage for stages in _GENERIC_STAGES.values() for stage in stages))
-    type.__setattr__(Hook, "points", points)
-    _watched.update(points)
+    for stage, generic in _FORWARDS.items():
+        _defaults[Hook.__dict__[stage]] = generic
+    _watched.update(_HOOK_POINTS)
 
 
 _declare_hook_points()
 
 
+def points_of(hook_or_class: object) -> tuple[str, ...]:
+    """The points of a hook or hook class, in declaration order: Hook's 14, then its own points.
+
+    Own points are those declared by the ``base=True`` classes in its MRO. An object that is no
+    :class:`Hook` has Hook's points only.
+    """
+    cls = hook_or_class if isinstance(hook_or_class, type) else type(hook_or_class)
+    declared = [name for klass in reversed(cls.__mro__) for name in _declared.get(klass, ())]
+    return tuple(dict.fromkeys([*_HOOK_POINTS, *declared]))
+
+
+def _declares(cls: type, name: str) -> bool:
+    """Whether ``name`` is one of ``points_of(cls)``."""
+    return name in _HOOK_POINT_SET or any(name in _declared.get(klass, ()) for klass in cls.__mro__)
+
+
 # ---------------------------------------------------------------------------------------------
-# Call lists
+# Plans: what a runner calls at a point, position by position of its hook list
+#
+# mmcv's call_hook is ``for hook in self._hooks: getattr(hook, fn_name)(self)``. The twins run
+# that loop over the live list, with mmcv's list-iterator semantics, but for each position they use
+# a plan computed once: the function to call with the hook (or without it: an instance
+# attribute), or nothing when the hook's method there is a default that does nothing. A position's
+# entry is used while it is still what the plan says: the same hook object of the same class at
+# that index, no point attribute set on a hook since (the generation), and the hook's class still
+# resolving the point to what it did (its witness; the compiled twin first compares the type's
+# version tag, which CPython changes whenever the type or any of its bases changes). Otherwise the
+# plan is rebuilt (a different hook, class or generation: reading the hooks' __dict__ again) or the
+# position alone is decided again (a different witness).
+
+_PLANS = "_hookfast_calls"  # the runner's instance-dict key for its plans (a _Plans)
+#: a hook's __dict__ lacks the name (in a plan's instance snapshot)
+_ABSENT = object()
+#: a witness: getattr(hook class, point) raised AttributeError
+_MISSING = object()
+#: a witness that is not part of a position's decision
+_UNUSED = object()
+_OBJECT_GETATTRIBUTE = object.__dict__["__getattribute__"]
 
 
 class _LookUp:
-    """Calls ``getattr(hook, name)`` at every call: for a point that is not a plain function."""
+    """Calls ``getattr(hook, name)`` at every call, as mmcv does: for a point that is not a plain method."""
 
     __slots__ = ("hook", "name")
 
-    def __init__(self, hook: Hook, name: str) -> None:
+    def __init__(self, hook: object, name: str) -> None:
         self.hook = hook
         self.name = name
 
@@ -316,81 +348,218 @@ class _LookUp:
         getattr(self.hook, self.name)(runner, *args, **kwargs)
 
 
-def _class_attribute(cls: type, name: str) -> Any:
+class _Plans(dict):  # type: ignore[type-arg]
+    """A runner's plans by point name: a cache, so a copy or a pickle of the runner starts empty."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[_Plans], tuple[()]]:
+        return (_Plans, ())
+
+    def __copy__(self) -> _Plans:
+        return _Plans()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Plans:
+        return _Plans()
+
+
+def _raw(cls: type, name: str) -> Any:
+    """What ``cls`` resolves ``name`` to through its MRO, before any descriptor; _ABSENT if nothing."""
     for klass in cls.__mro__:
-        if name in klass.__dict__:
-            return klass.__dict__[name]
-    return None
+        namespace = klass.__dict__
+        if name in namespace:
+            return namespace[name]
+    return _ABSENT
 
 
-def _call_of(hook: Hook, point: str) -> Callable[..., Any] | None:
-    """What calling ``hook`` at ``point`` amounts to, or None if it does nothing or lacks the point."""
+def _witness(cls: type, name: str) -> Any:
+    return getattr(cls, name, _MISSING)
+
+
+def _instance(hook: object, name: str, forward: str | None) -> tuple[Any, Any]:
+    """The hook's own ``name`` and ``forward`` attributes (its __dict__'s), or _ABSENT."""
+    try:
+        namespace = object.__getattribute__(hook, "__dict__")
+    except AttributeError:  # __slots__ and no __dict__
+        return _ABSENT, _ABSENT
+    return namespace.get(name, _ABSENT), namespace.get(forward, _ABSENT) if forward else _ABSENT
+
+
+def _decide(hook: object, name: str, forward: str | None, instance: tuple[Any, Any]) -> tuple[Any, ...]:
+    """``(function, self, witness, forward witness)`` of ``hook`` at point ``name``.
+
+    ``function`` is None when mmcv's ``getattr(hook, name)(runner)`` would call a default that does
+    nothing, or when the hook's class lacks the point (an own point of other hooks); else the
+    runner calls ``function(self, runner, ...)``, or ``function(runner, ...)`` if ``self`` is None.
+    ``instance`` is the hook's own ``name`` and ``forward`` attributes when the plan was built.
+    """
     cls = type(hook)
-    if point not in cls.points:
-        return None
-    own = getattr(hook, "__dict__", None)
-    if own is not None and point in own:
-        return own[point]  # type: ignore[no-any-return]  # what getattr(hook, point) gives
-    if cls.__getattribute__ is not object.__getattribute__:
-        return _LookUp(hook, point)
-    found = _class_attribute(cls, point)
+    witness = _witness(cls, name)
+    if not _declares(cls, name):  # the witness still tells when the class may have got the point
+        return None, None, witness, _UNUSED
+    found = _raw(cls, name)
+    data_descriptor = hasattr(type(found), "__set__") or hasattr(type(found), "__delete__")
+    if _raw(cls, "__getattribute__") is not _OBJECT_GETATTRIBUTE or data_descriptor:
+        return _LookUp(hook, name), None, witness, _UNUSED  # getattr would not read what we read
+    own, own_forward = instance
+    if own is not _ABSENT:
+        return (_LookUp(hook, name) if own is None else own), None, witness, _UNUSED
     if type(found) is not FunctionType:
-        return _LookUp(hook, point)  # a descriptor other than a function: as getattr would
+        return _LookUp(hook, name), None, witness, _UNUSED  # a descriptor, or nothing: as getattr would
     default = _defaults.get(found, _DOES_SOMETHING)
     if default is None:
-        return None  # a default that does nothing
-    if default is not _DOES_SOMETHING and _call_of(hook, default) is None:  # type: ignore[arg-type]
-        return None  # a forwarding default to a method that does nothing
-    return MethodType(found, hook)
+        return None, None, witness, _UNUSED
+    if not isinstance(default, str) or default != forward or own_forward is not _ABSENT:
+        return found, hook, witness, _UNUSED
+    # a forwarding default calls the generic point: it does nothing if that is a default that does
+    target = _raw(cls, default)
+    skip = type(target) is FunctionType and _defaults.get(target, _DOES_SOMETHING) is None
+    return (None if skip else found), (None if skip else hook), witness, _witness(cls, default)
 
 
-def _unknown_point(runner: HookRunner, fn_name: object, hooks: list[Hook]) -> Exception:
+def _build(backend: RunnerBackend, hooks: list[Any], name: str) -> Any:
+    """The plan of point ``name`` for the hook list ``hooks``, as it is now."""
+    snapshot = tuple(hooks)
+    types = tuple([type(hook) for hook in snapshot])
+    forward = _FORWARDS.get(name)
+    instance = tuple([_instance(hook, name, forward) for hook in snapshot])
+    functions: list[Any] = []
+    selves: list[Any] = []
+    witnesses: list[Any] = []
+    forward_witnesses: list[Any] = []
+    for hook, state in zip(snapshot, instance):
+        function, self, witness, forward_witness = _decide(hook, name, forward, state)
+        functions.append(function)
+        selves.append(self)
+        witnesses.append(witness)
+        forward_witnesses.append(forward_witness)
+    own = name not in _HOOK_POINT_SET
+    return backend.Plan(
+        hooks, snapshot, types, functions, selves, witnesses, forward_witnesses, instance, forward, own
+    )
+
+
+def _hooks_of(runner: Any) -> Any:
+    """``runner._hooks``; a runner whose __init__ did not run gets an empty list there."""
+    state = getattr(runner, "__dict__", None)
+    if state is not None and "_hooks" in state:
+        return state["_hooks"]
+    try:
+        return runner._hooks
+    except AttributeError:
+        if state is None:
+            raise
+    return state.setdefault("_hooks", [])
+
+
+def _keep(runner: Any, name: str, plan: Any) -> None:
+    """Store ``plan`` among the runner's plans, if it is a plan of the runner's current list."""
+    state = getattr(runner, "__dict__", None)
+    if state is None or state.get("_hooks") is not plan.hooks_list or not isinstance(name, str):
+        return
+    plans = state.get(_PLANS)
+    if type(plans) is not _Plans:
+        plans = state[_PLANS] = _Plans()
+    plans[name] = plan
+
+
+def _lacks(hook: object, name: object) -> bool:
+    """Whether ``getattr(hook, name)`` cannot find anything: no attribute, no ``__getattr__``."""
+    if not isinstance(name, str):
+        return False
+    cls = type(hook)
+    if _raw(cls, name) is not _ABSENT or _raw(cls, "__getattr__") is not _ABSENT:
+        return False
+    if _raw(cls, "__getattribute__") is not _OBJECT_GETATTRIBUTE:
+        return False
+    return _instance(hook, name, None)[0] is _ABSENT
+
+
+def _unknown_point(runner: Any, fn_name: object, hooks: Any) -> Exception:
     if not isinstance(fn_name, str):
         return TypeError(f"call_hook() takes the name of a point as a str, got {fn_name!r}")
     import difflib
 
-    known = sorted({*Hook.points, *(name for hook in hooks for name in type(hook).points)})
+    known = sorted({name for hook in [Hook, *hooks] for name in points_of(hook)})
     close = difflib.get_close_matches(fn_name, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; the points are {', '.join(known)}"
     return AttributeError(
-        f"{type(runner).__qualname__}.call_hook({fn_name!r}): no registered hook's class declares a point "
-        f"named {fn_name!r}{hint}"
+        f"{type(runner).__qualname__}.call_hook({fn_name!r}): neither a point nor an attribute of the "
+        f"registered hooks{hint}"
     )
 
 
-def _build_calls(runner: HookRunner, fn_name: str) -> tuple[Callable[..., Any], ...]:
-    """The call list of ``fn_name`` for ``runner``, computed and kept in ``runner._hookfast_calls``."""
-    with _lock:
-        state = getattr(runner, "__dict__", None)
-        hooks: list[Hook] = state.get("_hooks", []) if state is not None else []
-        if not isinstance(fn_name, str) or (
-            fn_name not in Hook.points and not any(fn_name in type(hook).points for hook in hooks)
+class _Builder:
+    """What a runner twin's ``call_hook`` calls off its fast path (one per twin; see ``_runner_py.py``)."""
+
+    __slots__ = ("backend", "missing", "unused")
+
+    def __init__(self, backend: RunnerBackend) -> None:
+        self.backend = backend
+        #: the witnesses' markers, which the twins compare with
+        self.missing = _MISSING
+        self.unused = _UNUSED
+
+    def start(self, runner: Any, fn_name: Any) -> Any:
+        """The plan a pass starts with (built now), or None: not a point, call :meth:`slow`."""
+        hooks = _hooks_of(runner)
+        if not isinstance(hooks, list) or not isinstance(fn_name, str):
+            return None
+        if fn_name not in _HOOK_POINT_SET and not any(_declares(type(hook), fn_name) for hook in hooks):
+            return None  # an own point of none of the hooks: mmcv's loop, or unknown
+        plan = _build(self.backend, hooks, fn_name)
+        _keep(runner, fn_name, plan)
+        return plan
+
+    def rebuild(self, runner: Any, fn_name: str, hooks: list[Any]) -> Any:
+        """The plan for ``hooks`` as they are now, in the middle of a pass over them."""
+        plan = _build(self.backend, hooks, fn_name)
+        _keep(runner, fn_name, plan)
+        return plan
+
+    def renew(self, runner: Any, plan: Any, fn_name: str, hooks: list[Any], index: int) -> Any:
+        """The plan to use at position ``index``, whose hook's class may have changed.
+
+        The same plan, with that position decided again if its class no longer resolves the point
+        as it did (its witnesses); a new plan if the hook there is now of another class.
+        """
+        cls = plan.types[index]
+        if type(plan.hooks[index]) is not cls:  # hook.__class__ assigned past Hook.__setattr__
+            return self.rebuild(runner, fn_name, hooks)
+        witness, forward_witness = plan.witness_n[index], plan.witness_g[index]
+        if _witness(cls, fn_name) is witness and (
+            forward_witness is _UNUSED or _witness(cls, plan.forward) is forward_witness
         ):
-            raise _unknown_point(runner, fn_name, hooks)
-        calls = tuple(call for call in (_call_of(hook, fn_name) for hook in hooks) if call is not None)
-        if state is None:
-            return calls  # a runner without a __dict__: computed at every call
-        cache = state.get("_hookfast_calls")
-        if type(cache) is not dict:
+            return plan
+        plan.decide(index, *_decide(plan.hooks[index], fn_name, plan.forward, plan.instance[index]))
+        return plan
+
+    def slow(self, runner: Any, fn_name: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """mmcv's loop itself: a name that is no point of the hooks, or a ``_hooks`` that is no list."""
+        hooks = _hooks_of(runner)
+        if isinstance(hooks, list) and not hooks:
+            raise _unknown_point(runner, fn_name, hooks)  # mmcv's loop would do nothing
+        for hook in hooks:
             try:
-                _runners.add(runner)  # so that a change of a point method reaches its lists
-            except TypeError:  # not weakly referenceable: computed at every call
-                return calls
-            cache = state["_hookfast_calls"] = {}
-        cache[fn_name] = calls
-        return calls
+                method = getattr(hook, fn_name)
+            except AttributeError:
+                if _lacks(hook, fn_name):
+                    raise _unknown_point(runner, fn_name, hooks) from None
+                raise
+            method(runner, *args, **kwargs)
 
 
-_call_hooks: dict[str, Any] = {}
+#: backend name -> what a runner class holds as call_hook for that backend
+_call_hooks: dict[str, Callable[..., None]] = {}
 
 
 def _call_hook_of_current_backend() -> Callable[..., None]:
     backend: RunnerBackend = _dispatch.runner_backend()
-    with _lock:
-        call_hook = _call_hooks.get(backend.BACKEND)
-        if call_hook is None:
-            call_hook = _call_hooks[backend.BACKEND] = backend.CallHook(_build_calls)
-    return call_hook.callable
+    loop = _call_hooks.get(backend.BACKEND)
+    if loop is None:
+        loop = _call_hooks[backend.BACKEND] = backend.CallHook(_Builder(backend)).callable
+        _twins.append(backend)
+    return loop
 
 
 class HookRunner:
@@ -400,104 +569,151 @@ class HookRunner:
     own. Calling ``HookRunner.__init__`` from a subclass's ``__init__`` is optional.
     """
 
+    # mmcv's counters, which a runner's loop writes (``self._iter += 1``) and hooks read through the
+    # read-only properties below; class-level defaults, since calling __init__ is optional
+    _epoch: int = 0
+    _iter: int = 0
+    _inner_iter: int = 0
+    _max_epochs: int | None = None
+    _max_iters: int | None = None
+
     def __init__(self) -> None:
         self._hooks: list[Hook] = []
+        self._epoch = 0
+        self._iter = 0
+        self._inner_iter = 0
+        self._max_epochs = None
+        self._max_iters = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "call_hook" not in cls.__dict__:
-            # the loop of the dispatch backend current now (tests switch it per test)
+        inherited = next(
+            (k.__dict__["call_hook"] for k in cls.__mro__[1:] if "call_hook" in k.__dict__), None
+        )
+        if "call_hook" not in cls.__dict__ and any(inherited is loop for loop in _call_hooks.values()):
+            # The class would call hookfast's loop: give it the loop of the dispatch backend current
+            # now (tests switch it per test). A call_hook of its own, of a runner class it derives
+            # from or of a mixin before HookRunner in its MRO is left alone, as Python would.
             cls.call_hook = _call_hook_of_current_backend()  # type: ignore[method-assign]
 
     if TYPE_CHECKING:
 
         def call_hook(self, fn_name: str, /, *args: Any, **kwargs: Any) -> None:
-            """Call ``hook.<fn_name>(self, *args, **kwargs)`` for every registered hook, in order.
+            """mmcv's ``for hook in self._hooks: getattr(hook, fn_name)(self, *args, **kwargs)``.
 
-            Hooks whose method at that point does nothing are not called. An exception raised by a
-            hook propagates, and the hooks after it do not run.
+            The list is the live ``self._hooks``: edits made during the call are seen as mmcv's
+            loop sees them. Hooks whose method at that point is a default that does nothing are
+            not called. An exception raised by a hook propagates, and the hooks after it do not run.
 
             Raises:
-                AttributeError: no registered hook's class (nor :class:`Hook`) has the point.
+                AttributeError: the runner has no hooks and ``fn_name`` is no point, or the first
+                    hook has no attribute ``fn_name``.
             """
 
     @property
     def hooks(self) -> list[Hook]:
-        """The registered hooks, in call order (a new list)."""
-        return list(self.__dict__.get("_hooks", ()))
+        """The registered hooks in call order: the runner's own list (``_hooks``), as in mmcv."""
+        hooks: list[Hook] = _hooks_of(self)
+        return hooks
+
+    @property
+    def epoch(self) -> int:
+        """The current epoch, from 0 (``_epoch``, which the runner's loop writes)."""
+        return self._epoch
+
+    @property
+    def iter(self) -> int:
+        """The current iteration, from 0, counted across epochs (``_iter``)."""
+        return self._iter
+
+    @property
+    def inner_iter(self) -> int:
+        """The iteration within the current epoch, from 0 (``_inner_iter``)."""
+        return self._inner_iter
+
+    @property
+    def max_epochs(self) -> int | None:
+        """The number of epochs to train (``_max_epochs``), or None."""
+        return self._max_epochs
+
+    @property
+    def max_iters(self) -> int | None:
+        """The number of iterations to train (``_max_iters``), or None."""
+        return self._max_iters
 
     def register_hook(self, hook: Hook, priority: int | str | Priority = "NORMAL") -> None:
-        """Insert ``hook`` by priority (lower first, registration order among equals), as mmcv does.
+        """mmcv's: insert ``hook`` by priority (lower first, registration order among equals).
 
-        Sets ``hook.priority`` to the int priority.
+        Sets ``hook.priority`` to what :func:`get_priority` gives.
 
         Raises:
-            TypeError: ``hook`` is not a :class:`Hook`, or ``priority`` is not a priority.
-            ValueError: ``hook`` is already registered, already has a ``priority`` attribute, or
-                ``priority`` is an unknown name or outside 0..100.
+            AssertionError: ``hook`` is not a :class:`Hook` (mmcv asserts it).
+            ValueError: ``hook`` already has a ``priority`` attribute (registered already, here or
+                elsewhere), or ``priority`` is an int outside 0..100.
+            KeyError: ``priority`` is an unknown name.
+            TypeError: ``priority`` is neither an int, a :class:`Priority` nor a str.
         """
         if not isinstance(hook, Hook):
-            raise TypeError(
+            raise AssertionError(
                 f"register_hook() takes a hookfast.runner.Hook, got {hook!r}: subclass Hook and "
                 "override the points the hook needs"
             )
-        with _lock:
-            hooks: list[Hook] = self.__dict__.setdefault("_hooks", [])
+        hooks: list[Hook] = _hooks_of(self)
+        if hasattr(hook, "priority"):
             if any(registered is hook for registered in hooks):
-                raise ValueError(
-                    f"{hook!r} is already registered with this runner (priority {hook.priority!r}); "  # type: ignore[attr-defined]
-                    "unregister_hook() it first to register it again"
+                reason = f"{hook!r} is already registered with this runner (priority {hook.priority!r}); "
+                reason += "unregister_hook() it first to register it again"
+            else:
+                reason = (
+                    f"{type(hook).__qualname__} instance {hook!r} already has one ({hook.priority!r}); "
+                    "rename that attribute, or unregister the hook from the runner it is registered with"
                 )
-            if hasattr(hook, "priority"):
-                raise ValueError(
-                    '"priority" is a reserved attribute for hooks: '
-                    f"{type(hook).__qualname__} instance {hook!r} already has one "
-                    f"({getattr(hook, 'priority', None)!r}); rename that attribute, or unregister the "
-                    "hook from the runner it is registered with"
-                )
-            value = get_priority(priority)
-            hook.priority = value
-            # mmcv's insertion: after the last hook of lower or equal priority
-            index = len(hooks)
-            while index > 0 and value < hooks[index - 1].priority:  # type: ignore[attr-defined]
-                index -= 1
-            hooks.insert(index, hook)
-            self._forget_calls()
+            raise ValueError(f'"priority" is a reserved attribute for hooks: {reason}')
+        value = get_priority(priority)
+        # mmcv's insertion: after the last hook of lower or equal priority (found before anything
+        # changes, so that a hook without a priority in the list leaves nothing half-registered)
+        index = 0
+        for i in range(len(hooks) - 1, -1, -1):
+            if value >= hooks[i].priority:  # type: ignore[attr-defined]
+                index = i + 1
+                break
+        hook.priority = value
+        hooks.insert(index, hook)
 
     def unregister_hook(self, hook: Hook) -> None:
-        """Remove ``hook`` and its ``priority`` attribute.
+        """Remove ``hook`` from the list and delete its ``priority`` attribute.
 
         Raises:
-            ValueError: ``hook`` is not registered with this runner.
+            ValueError: ``hook`` is not in this runner's list.
         """
-        with _lock:
-            hooks: list[Hook] = self.__dict__.get("_hooks", [])
-            index = next((i for i, registered in enumerate(hooks) if registered is hook), None)
-            if index is None:
-                raise ValueError(f"{hook!r} is not registered with this runner: nothing to unregister")
-            del hooks[index]
-            with contextlib.suppress(AttributeError):  # deleted by its owner already
-                del hook.priority  # type: ignore[attr-defined]
-            self._forget_calls()
+        hooks: list[Hook] = _hooks_of(self)
+        index = next((i for i, registered in enumerate(hooks) if registered is hook), None)
+        if index is None:
+            raise ValueError(f"{hook!r} is not registered with this runner: nothing to unregister")
+        del hooks[index]
+        with contextlib.suppress(AttributeError):  # deleted by its owner already
+            del hook.priority  # type: ignore[attr-defined]
 
     def get_hook_info(self) -> str:
         """mmcv's table of the hooks each stage (then each own point) calls, in call order."""
         hooks = self.hooks
         own_points = [
             name
-            for name in dict.fromkeys(p for hook in hooks for p in type(hook).points)
-            if name not in Hook.points
+            for name in dict.fromkeys(p for hook in hooks for p in points_of(hook))
+            if name not in _HOOK_POINT_SET
         ]
         stage_hooks: dict[str, list[str]] = {stage: [] for stage in (*Hook.stages, *own_points)}
         for hook in hooks:
-            priority = hook.priority  # type: ignore[attr-defined]
             try:
-                priority_name = Priority(priority).name
+                priority = Priority(hook.priority).name  # type: ignore[attr-defined]
             except ValueError:
-                priority_name = priority
-            line = f"({priority_name:<12}) {type(hook).__name__:<35}"
+                priority = hook.priority  # type: ignore[attr-defined]
+            line = f"({priority:<12}) {hook.__class__.__name__:<35}"
             triggered = hook.get_triggered_stages()
-            triggered += [name for name in own_points if name in type(hook).points and _call_of(hook, name)]
+            for name in own_points:
+                forward = _FORWARDS.get(name)
+                if _decide(hook, name, forward, _instance(hook, name, forward))[0] is not None:
+                    triggered.append(name)
             for stage in triggered:
                 stage_hooks[stage].append(line)
         blocks = [
@@ -506,11 +722,6 @@ class HookRunner:
             if lines
         ]
         return "\n".join(blocks)
-
-    def _forget_calls(self) -> None:
-        calls = self.__dict__.get("_hookfast_calls")
-        if type(calls) is dict:
-            calls.clear()
 
 
 HookRunner.call_hook = _call_hook_of_current_backend()  # type: ignore[method-assign]
