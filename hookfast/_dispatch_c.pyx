@@ -260,6 +260,7 @@ cdef class GeneratorContext:
         self.first_value = first_value
 
     cdef int enter(self) except -1:
+        # --- only in this twin: a send that makes no StopIteration ---
         cdef PyObject* value = NULL
         cdef int status = hookfast_send(<PyObject*>self.generator, <PyObject*>None, &value)
         if status < 0:
@@ -268,8 +269,10 @@ cdef class GeneratorContext:
             self.first_value = <object>value
         _decref(value)
         return 0
+        # --- end of only in this twin ---
 
     cdef object process_result(self, object result):
+        # --- only in this twin: a send that makes no StopIteration ---
         cdef PyObject* value = NULL
         cdef int status = hookfast_send(<PyObject*>self.generator, <PyObject*>result, &value)
         if status < 0:
@@ -278,6 +281,7 @@ cdef class GeneratorContext:
             _decref(value)
             return self.first_value
         return _steal(value)
+        # --- end of only in this twin ---
 
     cdef bint exit(self, object exc_type, object exc, object traceback) except -1:
         # A copy of contextlib._GeneratorContextManager.__exit__ (3.12), as onETL 0.17 uses.
@@ -285,12 +289,14 @@ cdef class GeneratorContext:
         cdef int status
         generator = self.generator
         if exc is None:
+            # --- only in this twin: a send that makes no StopIteration ---
             status = hookfast_send(<PyObject*>generator, <PyObject*>None, &value)
             if status < 0:
                 hookfast_propagate()
             _decref(value)
             if status == 0:
                 return False
+            # --- end of only in this twin ---
             try:
                 raise RuntimeError("generator didn't stop")
             finally:
@@ -385,8 +391,10 @@ cdef bint _exit_context(object context, object exc) except -1:
             return (<GeneratorContext>context).exit(None, None, None)
         return (<GeneratorContext>context).exit(type(exc), exc, exc.__traceback__)
     exit_method = _class_attribute(type(context), _EXIT)
+    # --- only in this twin: _class_attribute returns None where getattr raises ---
     if exit_method is None:
         raise AttributeError(_EXIT)
+    # --- end of only in this twin ---
     if exc is None:
         return bool(exit_method(context, None, None, None))
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
@@ -460,6 +468,7 @@ cdef bint unwind(list contexts, object exc, object tracer, bint pending_raise=Fa
             pending_raise = False
             exc = None
     if pending_raise:
+        assert exc is not None
         _reraise(exc)
     return received and suppressed
 
@@ -486,6 +495,7 @@ async def unwind_async(list contexts, exc, tracer, pending_raise=False):
             pending_raise = False
             exc = None
     if pending_raise:
+        assert exc is not None
         _reraise(exc)
     return received and suppressed
 
@@ -507,15 +517,18 @@ cdef object _hook_error(Dispatcher dispatcher, HookCall hook_call, object exc,
 cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
                        PyObject* const* args, size_t nargsf, PyObject* kwnames):
     cdef PyObject* value
+    # --- only in this twin: entering a Cython try block saves and restores the handled-exception
+    # state, a cost on every hook: call first, and enter it only when the hook raised ---
     if hook_call.method_name is None:
-        # Entering a Cython try block saves and restores the handled-exception state, a cost on
-        # every hook: call first, and enter it only when the hook raised.
         value = _vectorcall_or_null(hook_call.callback, args, nargsf, kwnames)
         if value is not NULL:
             return _steal(value)
+    # --- end of only in this twin ---
     try:
+        # --- only in this twin: the hook's exception, pending: raised here, handled below ---
         if hook_call.method_name is None:
-            hookfast_propagate()  # the hook's exception, pending: handled below
+            hookfast_propagate()
+        # --- end of only in this twin ---
         return _invoke_hook(hook_call, args, nargsf, kwnames)
     except Exception as exc:
         signature_error = _hook_error(dispatcher, hook_call, exc, args, nargsf, kwnames)
@@ -783,6 +796,7 @@ async def call_with_hooks_async(Dispatcher dispatcher, tuple calls, Py_ssize_t s
 
 cdef list _in_progress():
     """This thread's calls in progress of slots reached from below: [dispatcher, receiver, ...]."""
+    # --- only in this twin: the thread state's dict ---
     cdef PyObject* state = PyThreadState_GetDict()
     cdef PyObject* found
     if state is NULL:
@@ -793,32 +807,31 @@ cdef list _in_progress():
     stack = []
     (<dict>state)[_IN_PROGRESS_KEY] = stack
     return stack
+    # --- end of only in this twin ---
+
+
+# --- only in this twin: the slot's own objects first, without the attribute machinery ---
+cdef object _slot_dispatcher(object target):
+    # what stands behind a class attribute carrying a slot's marker
+    if type(target) is Dispatcher:
+        return target
+    if type(target) is FunctionType:
+        declaration = (<dict>target.__dict__).get("__hooks__")
+        return getattr(declaration, "dispatcher", None) if declaration is not None else None
+    return getattr(getattr(target, "__hooks__", None), "dispatcher", None)
+# --- end of only in this twin ---
 
 
 cdef object _dispatcher_of(object found):
     """The dispatcher of the slot whose own object a class attribute ``found`` is, if any."""
     found_type = type(found)
     target = found.__func__ if found_type is classmethod or found_type is staticmethod else found
-    if type(target) is Dispatcher:
-        resolved = target
-    elif type(target) is FunctionType:
-        # a slot's own function (what a class holds on every path but the dispatcher one)
-        declaration = (<dict>target.__dict__).get("__hooks__")
-        if declaration is None:
-            return None
-        try:
-            resolved = declaration.dispatcher
-        except AttributeError:
-            return None
-        if type(resolved) is not Dispatcher:
-            return None
-    else:
-        try:
-            resolved = getattr(getattr(target, "__hooks__", None), "dispatcher", None)
-        except Exception:  # exotic class attributes whose __getattr__ raises anything
-            return None
-        if type(resolved) is not Dispatcher:
-            return None
+    try:
+        resolved = _slot_dispatcher(target)
+    except Exception:  # exotic class attributes whose __getattr__ raises anything
+        return None
+    if type(resolved) is not Dispatcher:
+        return None
     if (found is not (<Dispatcher>resolved).active_value
             and found is not (<Dispatcher>resolved).original_value):
         return None  # a functools.wraps copy of a slot function: carries __hooks__, is not the slot
@@ -888,7 +901,6 @@ cdef inline int _sync_defaults(Dispatcher dispatcher) except -1:
         function.__defaults__ = source.__defaults__
     if (<PyFunctionObject*>function).func_kwdefaults != (<PyFunctionObject*>source).func_kwdefaults:
         function.__kwdefaults__ = source.__kwdefaults__
-    return 0
 
 
 cdef object _call_reached(Dispatcher dispatcher, tuple calls,
@@ -1192,6 +1204,7 @@ cdef object _STOPPED = STOPPED
 
 def send(generator, value):
     """``generator.send(value)``, or :data:`STOPPED` if it returned (no exception to catch)."""
+    # --- only in this twin: a send that makes no StopIteration ---
     cdef PyObject* result = NULL
     cdef int status = hookfast_send(<PyObject*>generator, <PyObject*>value, &result)
     if status < 0:
@@ -1200,6 +1213,7 @@ def send(generator, value):
         _decref(result)
         return _STOPPED
     return _steal(result)
+    # --- end of only in this twin ---
 
 
 def generator_exit(generator):

@@ -93,6 +93,29 @@ def _always() -> bool:
     return True
 
 
+_ENTER = "__enter__"
+_EXIT = "__exit__"
+
+
+def _invoke_hook(hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    # The hook called with the caller's arguments; ``method_name=`` added when it asks.
+    if hook_call.method_name is None:
+        return hook_call.callback(*args, **kwargs)
+    return hook_call.callback(*args, method_name=hook_call.method_name, **kwargs)
+
+
+def _call_hook_packed(
+    dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    # the compiled twin's _call_hook takes the caller's argument array; here it takes these
+    return _call_hook(dispatcher, hook_call, args, kwargs)
+
+
+def _slot_dispatcher(target: Any) -> Any:
+    # what stands behind a class attribute carrying a slot's marker
+    return getattr(getattr(target, "__hooks__", None), "dispatcher", None)
+
+
 class _CallableDispatch:
     """What the class holds for a slot whose callable is not a Python function (a
     ``functools.lru_cache`` wrapper, a callable object): the dispatcher closure, called through an
@@ -173,38 +196,40 @@ _async_result_kinds: dict[type, int] = {}
 def result_kind(result: Any) -> int:
     """Classify a hook's non-``None`` return value, as onETL does, with one dict look-up per call."""
     result_type = type(result)
-    kind = _result_kinds.get(result_type)
-    if kind is None:
-        # isinstance() against these ABCs walks their registries and subclass hooks: do it once
-        # per type. The cache is bounded so that types created on the fly cannot pile up.
-        if isinstance(result, Generator):
-            kind = RESULT_GENERATOR
-        elif isinstance(result, AbstractContextManager):
-            kind = RESULT_CONTEXT
-        else:
-            kind = RESULT_VALUE
-        if len(_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
-            _result_kinds.clear()
-        _result_kinds[result_type] = kind
+    cached = _result_kinds.get(result_type)
+    if cached is not None:
+        return cached
+    # isinstance() against these ABCs walks their registries and subclass hooks: do it once per
+    # type. The cache is bounded so that types created on the fly cannot pile up.
+    if isinstance(result, Generator):
+        kind = RESULT_GENERATOR
+    elif isinstance(result, AbstractContextManager):
+        kind = RESULT_CONTEXT
+    else:
+        kind = RESULT_VALUE
+    if len(_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
+        _result_kinds.clear()
+    _result_kinds[result_type] = kind
     return kind
 
 
 def async_result_kind(result: Any) -> int:
     """Classify a hook's non-``None`` return value on an async slot, once per type."""
     result_type = type(result)
-    kind = _async_result_kinds.get(result_type)
-    if kind is None:
-        if isinstance(result, Coroutine):
-            kind = RESULT_AWAITABLE
-        elif isinstance(result, AsyncGenerator):
-            kind = RESULT_ASYNC_GENERATOR
-        elif isinstance(result, AbstractAsyncContextManager):  # before the sync protocol: preferred
-            kind = RESULT_ASYNC_CONTEXT
-        else:
-            kind = result_kind(result)  # a generator, a context manager or a value
-        if len(_async_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
-            _async_result_kinds.clear()
-        _async_result_kinds[result_type] = kind
+    cached = _async_result_kinds.get(result_type)
+    if cached is not None:
+        return cached
+    if isinstance(result, Coroutine):
+        kind = RESULT_AWAITABLE
+    elif isinstance(result, AsyncGenerator):
+        kind = RESULT_ASYNC_GENERATOR
+    elif isinstance(result, AbstractAsyncContextManager):  # before the sync protocol: preferred
+        kind = RESULT_ASYNC_CONTEXT
+    else:
+        kind = result_kind(result)  # a generator, a context manager or a value
+    if len(_async_result_kinds) >= _RESULT_KIND_CACHE_SIZE:
+        _async_result_kinds.clear()
+    _async_result_kinds[result_type] = kind
     return kind
 
 
@@ -238,26 +263,32 @@ class GeneratorContext:
         self.first_value: Any = first_value
 
     def enter(self) -> None:
+        # --- only in this twin: a StopIteration caught ---
         try:
             self.first_value = self.generator.send(None)
         except StopIteration:  # a generator that yields nothing: no value, no effect
             return
+        # --- end of only in this twin ---
 
     def process_result(self, result: Any) -> Any:
+        # --- only in this twin: a StopIteration caught ---
         try:
             return self.generator.send(result)
         except StopIteration:
             # `yield value` alone: the value yielded on entry replaces the result
             return self.first_value
+        # --- end of only in this twin ---
 
     def exit(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> bool:
         # A copy of contextlib._GeneratorContextManager.__exit__ (3.12), as onETL 0.17 uses.
         generator = self.generator
         if exc is None:
+            # --- only in this twin: a StopIteration caught ---
             try:
                 next(generator)
             except StopIteration:
                 return False
+            # --- end of only in this twin ---
             try:
                 raise RuntimeError("generator didn't stop")
             finally:
@@ -485,9 +516,7 @@ def _call_hook(
     dispatcher: Dispatcher, hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     try:
-        if hook_call.method_name is None:
-            return hook_call.callback(*args, **kwargs)
-        return hook_call.callback(*args, method_name=hook_call.method_name, **kwargs)
+        return _invoke_hook(hook_call, args, kwargs)
     except Exception as exc:
         signature_error = _hook_error(dispatcher, hook_call, exc, args, kwargs)
         if signature_error is None:
@@ -498,20 +527,25 @@ def _call_hook(
 def _process_result(
     hook_call: HookCall, context: Any, result: Any, tracer: CallTracer | None, indent: int
 ) -> Any:
-    process_result: Callable[[Any], Any] | None
     if type(context) is GeneratorContext:
-        process_result = context.process_result
+        if tracer is not None:
+            tracer.processing_result(indent, hook_call)
+        try:
+            new_result = context.process_result(result)
+        except Exception:
+            logs.log_process_result_error(hook_call.hook)
+            raise
     else:
         process_result = getattr(context, "process_result", None)
         if process_result is None:
             return result
-    if tracer is not None:
-        tracer.processing_result(indent, hook_call)
-    try:
-        new_result = process_result(result)
-    except Exception:
-        logs.log_process_result_error(hook_call.hook)
-        raise
+        if tracer is not None:
+            tracer.processing_result(indent, hook_call)
+        try:
+            new_result = process_result(result)
+        except Exception:
+            logs.log_process_result_error(hook_call.hook)
+            raise
     if tracer is not None:
         tracer.result_processed(indent, hook_call, result, new_result)
     if new_result is None:
@@ -554,8 +588,8 @@ def _enter(value: Any, kind: int) -> Any:
         context.enter()
         return context
     context_type = type(value)
-    enter = getattr(context_type, "__enter__", None)
-    if enter is None or getattr(context_type, "__exit__", None) is None:
+    enter = getattr(context_type, _ENTER, None)
+    if enter is None or getattr(context_type, _EXIT, None) is None:
         raise TypeError(f"'{context_type.__qualname__}' object does not support the context manager protocol")
     enter(value)
     return value
@@ -692,7 +726,7 @@ async def call_with_hooks_async(
             if number == start and first_value is not None:
                 value = first_value
             else:
-                value = _call_hook(dispatcher, hook_call, args, kwargs)
+                value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
             kind = RESULT_NONE
             if value is not None:
                 if type(value) is Awaited:
@@ -757,19 +791,21 @@ async def call_with_hooks_async(
 
 def _in_progress() -> list[Any]:
     """This thread's calls in progress of slots reached from below: [dispatcher, receiver, ...]."""
+    # --- only in this twin: a threading.local ---
     try:
         return _thread_state.stack  # type: ignore[no-any-return]
     except AttributeError:
         stack: list[Any] = []
         _thread_state.stack = stack
         return stack
+    # --- end of only in this twin ---
 
 
 def _dispatcher_of(found: Any) -> Dispatcher | None:
     """The dispatcher of the slot whose own object a class attribute ``found`` is, if any."""
     target = found.__func__ if type(found) is classmethod or type(found) is staticmethod else found
     try:
-        resolved = getattr(getattr(target, "__hooks__", None), "dispatcher", None)
+        resolved = _slot_dispatcher(target)
     except Exception:  # exotic class attributes whose __getattr__ raises anything
         return None
     if type(resolved) is not Dispatcher:
@@ -793,10 +829,12 @@ def _position(dispatcher: Dispatcher, receiver: Any, stack: Any) -> int:
         owner = type(receiver)
     # What the class's MRO holds as the name, no descriptor called (C: _PyType_Lookup).
     name = dispatcher.name
+    # --- only in this twin: _PyType_Lookup, in Python ---
     for klass in owner.__mro__:
         found = klass.__dict__.get(name, _NOT_FOUND)
         if found is not _NOT_FOUND:
             break
+    # --- end of only in this twin ---
     if found is _NOT_FOUND or found is dispatcher.active_value or found is dispatcher.original_value:
         return POSITION_MOST_DERIVED
     if dispatcher.has_children:
@@ -882,9 +920,11 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
     function cannot receive the object it is called through, so here it is a closure over one
     dispatcher, and its body is that function's, line for line.
     """
+    # --- only in this twin: the closure standing for the compiled twin's vectorcall ---
     function = dispatcher.function
 
     def slot_dispatcher(*args: Any, **kwargs: Any) -> Any:
+        # --- end of only in this twin ---
         _sync_defaults(dispatcher)
         calls = dispatcher.calls
         if not calls:
@@ -913,7 +953,9 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
             return call_with_hooks(dispatcher, calls, index, value, None, args, kwargs)
         return function(*args, **kwargs)
 
+    # --- only in this twin ---
     return slot_dispatcher
+    # --- end of only in this twin ---
 
 
 async def dispatch_async(dispatcher: Dispatcher, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -943,7 +985,7 @@ async def dispatch_async(dispatcher: Dispatcher, args: tuple[Any, ...], kwargs: 
     value = None
     while index < count:
         hook_call = calls[index]
-        value = _call_hook(dispatcher, hook_call, args, kwargs)
+        value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
         if value is not None:
             if type(value) is not CoroutineType:
                 break
@@ -994,7 +1036,9 @@ class Dispatcher:
         self.parents: frozenset[Dispatcher] = frozenset()
         self.has_children = False
         self.in_hierarchy = False
+        # --- only in this twin: the general path's closure (the compiled twin's vectorcall) ---
         self._callable = _function_like(_dispatcher_vectorcall(self), slot.function)
+        # --- end of only in this twin ---
 
     def set_class_values(self, original_value: object, active_value: object) -> None:
         """The two objects the class can hold for this slot (plain, and dispatching)."""
@@ -1033,10 +1077,12 @@ STOPPED = _Stopped()
 
 def send(generator: Generator[Any, Any, Any], value: Any) -> Any:
     """``generator.send(value)``, or :data:`STOPPED` if it returned (no exception to catch)."""
+    # --- only in this twin: a StopIteration caught ---
     try:
         return generator.send(value)
     except StopIteration:
         return STOPPED
+    # --- end of only in this twin ---
 
 
 def generator_exit(generator: Generator[Any, Any, Any]) -> None:

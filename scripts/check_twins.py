@@ -1,4 +1,4 @@
-"""Check that each compiled twin defines the same names, in the same order, as its pure-Python twin.
+"""Check that each compiled twin defines what its pure-Python twin defines, in the same order, alike.
 
 Usage::
 
@@ -6,10 +6,16 @@ Usage::
 
 Without arguments, checks every ``hookfast/<name>_c.pyx`` against ``hookfast/<name>_py.py``. The
 definitions compared are the module's functions and classes and the methods of its classes
-(``def``, ``cdef``, ``cpdef``, ``async def``; a property counts as its method), in file order.
-Lines between ``# --- only in this twin`` and ``# --- end of only in this twin`` are left out on
-both sides: what one twin needs and the other cannot have (the C API helpers, the pure-Python
-closure dressing). Exits 1 with a diff of the two lists when they differ, so drift fails CI.
+(``def``, ``cdef``, ``cpdef``, ``async def``; a property counts as its method), in file order, and
+the body of each: its *skeleton*, the sequence of its statements' control-flow keywords (``if``,
+``for``, ``try``, ``return``, ``raise``, ...) with their nesting depth, of the twin functions and
+classes it calls, of the ``logs`` / ``tracer`` methods it calls, and of its string literals. A change
+to one twin's logic (a branch, a call of another helper, a message) without the same change in
+the other fails the check; what only one twin can say (C declarations, casts, how a call is made)
+does not count. Lines between ``# --- only in this twin`` and ``# --- end of only in this twin`` are
+left out on both sides, at module level and inside a function: what one twin needs and the other
+cannot have (the C API helpers, the C fast paths, the pure-Python closure dressing). Exits 1 with a
+diff when the twins differ, so drift fails CI.
 """
 
 from __future__ import annotations
@@ -34,15 +40,32 @@ _DEFINITION = re.compile(
     r")"
 )
 
+#: the statements whose order and nesting make a body's logic
+_KEYWORDS = frozenset(
+    ("if", "elif", "else", "for", "while", "try", "except", "finally", "with", "return", "raise")
+    + ("break", "continue", "del", "yield", "await", "assert")
+)
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_ANNOTATED = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s*:\s*[^=]+?(?:=\s*(?P<value>.+))?$")
+#: ``<Type>`` and ``<Type*>`` casts of the compiled twin
+_CAST = re.compile(r"<\s*[A-Za-z_][\w.]*\s*\**\s*>")
+#: the C API and the compiled twin's raw C helpers
+_C_API = re.compile(r"^(?:_?Py[A-Z_]\w*|hookfast_\w+|_vectorcall_or_null|_steal|_decref)$")
+#: how each twin passes a call's arguments on: the caller's C array (compiled), or (args, kwargs)
+_CONVENTION = frozenset(("nargsf", "kwnames", "kwargs", "NULL", "cdef", "object", "const"))
+_STRING = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+#: a Cython declaration of a local, ``cdef <type>[*] name`` with or without a value
+_CDEF_LOCAL = re.compile(r"^cdef\s+(?:[\w.]+[\s*]+)+(?P<rest>\w+(?:\s*=.*)?)$")
+_TRIPLE_QUOTES = ('"""', "'''")
 
-def definitions(path: Path) -> list[str]:
-    """The definition names of ``path`` in order, methods as ``Class.method``, fences left out.
+
+def _lines_outside_fences(path: Path) -> list[tuple[int, str]]:
+    """The file's lines with their numbers, fenced blocks left out.
 
     Raises:
         ValueError: a fence is opened twice, closed without being opened, or left open.
     """
-    names: list[str] = []
-    current_class: str | None = None
+    kept: list[tuple[int, str]] = []
     fenced_at: int | None = None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         stripped = line.strip()
@@ -56,38 +79,139 @@ def definitions(path: Path) -> list[str]:
                 raise ValueError(f"{path}:{number}: fence opened again (first at line {fenced_at})")
             fenced_at = number
             continue
-        if line and not line[0].isspace() and not line.startswith(("#", "@", ")")):
-            current_class = None  # back at module level: a method can no longer follow
-        if fenced_at is not None:
+        if fenced_at is None:
+            kept.append((number, line))
+    if fenced_at is not None:
+        raise ValueError(f"{path}:{fenced_at}: fence never closed with {FENCE_END!r}")
+    return kept
+
+
+def _walk(path: Path) -> list[tuple[str, list[str]]]:
+    """Each definition's name (methods as ``Class.method``) and the lines of its body, in order."""
+    found: list[tuple[str, list[str]]] = []
+    body: list[str] | None = None
+    current_class: str | None = None
+    in_signature = False
+    for _, line in _lines_outside_fences(path):
+        if in_signature:  # the parameters of a definition spread over lines: not its body
+            in_signature = not line.split("  # ")[0].rstrip().endswith(":")
             continue
+        at_module_level = bool(line) and not line[0].isspace() and not line.startswith(("#", ")"))
+        if at_module_level:
+            if not line.startswith("@"):
+                current_class = None  # back at module level: a method can no longer follow
+            body = None  # (a decorator belongs to the definition below it)
         match = _DEFINITION.match(line)
         if match is None:
+            if body is not None:
+                body.append(line)
             continue
         name = match.group("function") or match.group("class") or match.group("cfunction")
         if match.group("indent"):
-            if current_class is not None:
-                names.append(f"{current_class}.{name}")
+            if current_class is None:
+                if body is not None:
+                    body.append(line)  # a nested definition: part of the body
+                continue
+            name = f"{current_class}.{name}"
         elif match.group("class"):
             current_class = name
-            names.append(name)
-        else:
-            names.append(name)
-    if fenced_at is not None:
-        raise ValueError(f"{path}:{fenced_at}: fence never closed with {FENCE_END!r}")
+        body = []
+        found.append((name, body))
+        in_signature = not line.split("  # ")[0].rstrip().endswith(":")
+    return found
+
+
+def _class_names(path: Path) -> list[str]:
+    names = []
+    for _, line in _lines_outside_fences(path):
+        match = _DEFINITION.match(line)
+        if match is not None and match.group("class") and not match.group("indent"):
+            names.append(match.group("class"))
     return names
 
 
+def definitions(path: Path) -> list[str]:
+    """The definition names of ``path`` in order, methods as ``Class.method``, fences left out.
+
+    Raises:
+        ValueError: a fence is opened twice, closed without being opened, or left open.
+    """
+    return [name for name, _ in _walk(path)]
+
+
+def skeleton(lines: list[str], twin_names: set[str]) -> list[str]:
+    """What a body does, as both twins must write it (see the module docstring)."""
+    tokens: list[str] = []
+    base: int | None = None
+    docstring_end: str | None = None
+    first_statement = True
+    for line in lines:
+        stripped = line.strip()
+        if docstring_end is not None:
+            if docstring_end in stripped:
+                docstring_end = None
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        if first_statement and stripped.startswith(_TRIPLE_QUOTES):
+            first_statement = False
+            quote = stripped[:3]
+            if stripped.count(quote) < 2:
+                docstring_end = quote
+            continue
+        first_statement = False
+        if base is None:
+            base = indent
+        depth = max(0, (indent - base) // 4)
+        if stripped.startswith("cdef "):
+            declared = _CDEF_LOCAL.match(stripped)
+            if declared is None or "=" not in declared.group("rest"):
+                continue  # a declaration: what only the compiled twin says
+            stripped = declared.group("rest")
+        code = stripped.split("  # ")[0]
+        annotated = _ANNOTATED.match(code)
+        if annotated is not None:  # ``name: annotation = value``: the annotation is Python's alone
+            if annotated.group("value") is None:
+                continue
+            code = f"{annotated.group('name')} = {annotated.group('value')}"
+        strings = _STRING.findall(code)
+        words = _WORD.findall(_CAST.sub(" ", _STRING.sub(" ", code)))
+        names = sorted({word for word in words if word not in _CONVENTION and not _C_API.match(word)})
+        tokens.append(f"{depth} {' '.join(names)}")
+        tokens += [f"{depth} string {literal}" for literal in strings]
+    return tokens
+
+
 def compare(python_twin: Path, compiled_twin: Path) -> list[str]:
-    """A unified diff of the two twins' definitions; empty when they match."""
-    return list(
+    """A unified diff of the two twins' definitions and of their bodies' skeletons; empty when alike."""
+    python_walk = _walk(python_twin)
+    compiled_walk = _walk(compiled_twin)
+    names_diff = list(
         difflib.unified_diff(
-            definitions(python_twin),
-            definitions(compiled_twin),
+            [name for name, _ in python_walk],
+            [name for name, _ in compiled_walk],
             fromfile=str(python_twin),
             tofile=str(compiled_twin),
             lineterm="",
         )
     )
+    if names_diff:
+        return names_diff
+    twin_names = {name.split(".")[-1] for name, _ in python_walk}
+    classes = {name for name in _class_names(python_twin)}
+    diffs: list[str] = []
+    for (name, python_body), (_, compiled_body) in zip(python_walk, compiled_walk):
+        if name in classes:
+            continue  # a class's own lines declare its fields, each twin its way; methods count
+        diffs += difflib.unified_diff(
+            skeleton(python_body, twin_names),
+            skeleton(compiled_body, twin_names),
+            fromfile=f"{python_twin.name}: {name}",
+            tofile=f"{compiled_twin.name}: {name}",
+            lineterm="",
+        )
+    return diffs
 
 
 def twin_pairs(package: Path) -> list[tuple[Path, Path]]:
@@ -118,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         diff = compare(python, compiled)
         if diff:
             failed = True
-            print(f"DRIFT: {compiled.name} does not define what {python.name} defines, in that order:")
+            print(f"DRIFT: {compiled.name} and {python.name} differ (- the .py, + the .pyx):")
             print("\n".join(diff))
         else:
             print(f"OK: {python.name} and {compiled.name} define {len(definitions(python))} names alike")

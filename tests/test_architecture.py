@@ -197,3 +197,27 @@ def test_interfaces_are_for_type_checkers_only() -> None:
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.module == "hookfast._interfaces":
                 pytest.fail(f"{name} imports hookfast._interfaces at run time (line {node.lineno})")
+
+
+@pytest.mark.parametrize(
+    ("function", "old", "new"),
+    [
+        ("_call_reached", "if not dispatcher.parents:", "if not dispatcher.parents and args:"),
+        ("_sync_defaults", "    if source is None:\n        return\n", "    if source is None:\n        return\n    pass\n"),
+        ("_enter", "enter(value)\n    return value", "enter(value)\n    logs.log_hook_error(value)\n    return value"),
+        ("result_kind", "kind = RESULT_VALUE", "kind = RESULT_VALUE if result else RESULT_NONE"),
+    ],
+)
+def test_the_twin_check_fails_on_a_body_changed_in_one_twin(
+    check_twins: ModuleType, tmp_path: Path, function: str, old: str, new: str
+) -> None:
+    """A change of logic in one twin's function (a branch, a call, a message), names and order kept."""
+    source = PYTHON_TWIN.read_text()
+    start = source.index(f"\ndef {function}(")
+    end = source.index("\n\n\n", start)
+    body = source[start:end]
+    if old not in body:
+        pytest.skip(f"{function} no longer contains {old!r}")
+    drifted = tmp_path / PYTHON_TWIN.name
+    drifted.write_text(source[:start] + body.replace(old, new, 1) + source[end:])
+    assert check_twins.compare(drifted, COMPILED_TWIN) != []
