@@ -949,10 +949,9 @@ def _flatten_lines(tree: ast.AST) -> None:
     """Put every node on line 1: once relocated, the code maps entirely to the slot's ``def`` line."""
     for node in ast.walk(tree):
         if hasattr(node, "lineno"):
-            node.lineno = 1  # type: ignore[attr-defined]
-            node.end_lineno = 1  # type: ignore[attr-defined]
-            node.col_offset = 0  # type: ignore[attr-defined]
-            node.end_col_offset = 0  # type: ignore[attr-defined]
+            located: Any = node
+            located.lineno = located.end_lineno = 1
+            located.col_offset = located.end_col_offset = 0
 
 
 def _find_code(code: CodeType, name: str) -> CodeType:

@@ -59,6 +59,10 @@ class Dispatcher(Protocol):
     def set_hierarchy(self, parents: frozenset[Any], has_children: bool, in_hierarchy: bool) -> None:
         """Where the slot stands among the declarations of its name (decided by the registry)."""
 
+    @property
+    def in_hierarchy(self) -> bool:
+        """Whether other declarations of the slot's name share a class hierarchy with it."""
+
 
 class Backend(Protocol):
     """A dispatch backend module: ``hookfast._dispatch_c`` or ``hookfast._dispatch_py``."""
@@ -73,6 +77,21 @@ class Backend(Protocol):
     def HookCall(self) -> Callable[[Any, Callable[..., Any], str | None], HookCall]: ...
     @property
     def Dispatcher(self) -> Callable[[Any], Dispatcher]: ...
+    @property
+    def SETS_CLOSURES(self) -> bool:
+        """Whether :attr:`install_code` can give a function a closure of another size."""
+
+    @property
+    def install_code(self) -> Callable[[Any, Any, tuple[Any, ...] | None], None]:
+        """Give a Python function another code object (and closure, where the backend can)."""
+
+    @property
+    def dispatch_async(self) -> Callable[[Any, tuple[Any, ...], dict[str, Any]], Any]:
+        """The general path of an async slot call (a coroutine function)."""
+
+    @property
+    def generated_code_helpers(self) -> Callable[[], dict[str, Any]]:
+        """What generated code calls, by the names of its markers (``hookfast._codegen``)."""
 
 
 class CallHook(Protocol):

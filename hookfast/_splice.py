@@ -95,6 +95,17 @@ def _imports(filename: str, lines: list[str]) -> list[ast.stmt]:
     return found
 
 
+def _locate(node: Any, line: int, column: int) -> None:
+    """Give ``node`` one position (all of its code then maps to that line)."""
+    node.lineno = node.end_lineno = line
+    node.col_offset = node.end_col_offset = column
+
+
+def _no_type_params(node: Any) -> None:
+    if sys.version_info >= (3, 12):  # a field of definitions since 3.12 (PEP 695)
+        node.type_params = []
+
+
 def _find(code: CodeType, name: str, line: int) -> CodeType | None:
     for constant in code.co_consts:
         if isinstance(constant, CodeType):
@@ -168,7 +179,7 @@ class SourceTemplate:
         if definition.name != original.co_name:
             return None
         ast.increment_lineno(definition, original.co_firstlineno - (2 if indented else 1))
-        qualname = getattr(original, "co_qualname", None) or getattr(function, "__qualname__", "")
+        qualname: str = getattr(original, "co_qualname", None) or getattr(function, "__qualname__", "") or ""
         parts = qualname.split(".")
         class_name = parts[-2] if len(parts) >= 2 and parts[-2] != "<locals>" else None
         free = tuple(name for name in original.co_freevars if name != "__class__")
@@ -209,10 +220,7 @@ class SourceTemplate:
             for node in statements:
                 for child in ast.walk(node):
                     if hasattr(child, "lineno"):
-                        child.lineno = definition.lineno  # type: ignore[attr-defined]
-                        child.end_lineno = definition.lineno  # type: ignore[attr-defined]
-                        child.col_offset = definition.col_offset  # type: ignore[attr-defined]
-                        child.end_col_offset = definition.col_offset  # type: ignore[attr-defined]
+                        _locate(child, definition.lineno, definition.col_offset)
             body = definition.body
             docstring = (
                 1
@@ -225,14 +233,8 @@ class SourceTemplate:
             definition.body = [*body[:docstring], *statements, *body[docstring:]]
         inner: ast.stmt = definition
         if self._class_name is not None:
-            inner = ast.ClassDef(
-                name=self._class_name,
-                bases=[],
-                keywords=[],
-                body=[definition],
-                decorator_list=[],
-                **({"type_params": []} if sys.version_info >= (3, 12) else {}),
-            )
+            inner = ast.ClassDef(name=self._class_name, bases=[], keywords=[], body=[definition], decorator_list=[])
+            _no_type_params(inner)
         factory = ast.FunctionDef(
             name=_FACTORY,
             args=ast.arguments(
@@ -245,13 +247,12 @@ class SourceTemplate:
             body=[inner, ast.Pass()],
             decorator_list=[],
             returns=None,
-            **({"type_params": []} if sys.version_info >= (3, 12) else {}),
         )
+        _no_type_params(factory)
         module = ast.Module(body=[*copy.deepcopy(self._imports), factory], type_ignores=[])
-        for node in ast.walk(module):
-            if not hasattr(node, "lineno") and isinstance(node, (ast.stmt, ast.expr, ast.arg)):
-                node.lineno = node.end_lineno = 1  # type: ignore[attr-defined]
-                node.col_offset = node.end_col_offset = 0  # type: ignore[attr-defined]
+        for part in ast.walk(module):
+            if not hasattr(part, "lineno") and isinstance(part, (ast.stmt, ast.expr, ast.arg)):
+                _locate(part, 1, 0)
         ast.fix_missing_locations(module)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)
@@ -262,7 +263,7 @@ class SourceTemplate:
         if code is None:
             raise LookupError(self.original.co_name)
         # nested in the factory, the code is flagged CO_NESTED: informational, keep the original's
-        flags = (code.co_flags & ~_CO_NESTED) | (self.original.co_flags & _CO_NESTED)
+        changes: dict[str, Any] = {"co_flags": (code.co_flags & ~_CO_NESTED) | (self.original.co_flags & _CO_NESTED)}
         if hasattr(self.original, "co_qualname"):
-            return code.replace(co_qualname=self.original.co_qualname, co_flags=flags)
-        return code.replace(co_flags=flags)
+            changes["co_qualname"] = self.original.co_qualname
+        return code.replace(**changes)

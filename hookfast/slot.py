@@ -239,7 +239,7 @@ class SlotBody:
 
     @property
     def __defaults__(self) -> tuple[Any, ...] | None:
-        return self._declaration.function.__defaults__  # type: ignore[no-any-return]
+        return self._declaration.function.__defaults__
 
     @__defaults__.setter
     def __defaults__(self, value: tuple[Any, ...] | None) -> None:
@@ -248,7 +248,7 @@ class SlotBody:
 
     @property
     def __kwdefaults__(self) -> dict[str, Any] | None:
-        return self._declaration.function.__kwdefaults__  # type: ignore[no-any-return]
+        return self._declaration.function.__kwdefaults__
 
     @__kwdefaults__.setter
     def __kwdefaults__(self, value: dict[str, Any] | None) -> None:
