@@ -829,15 +829,16 @@ class PicklableService:
 PicklableService.fetch.bind(hook(lambda self: None))
 
 
-def test_the_async_path_imported_inside_a_trace_block_is_traced(backend: str, tmp_path: Any) -> None:
-    """The async call path is imported with the first async slot: it must see a gate opened before."""
+def test_the_first_async_slot_of_a_process_declared_inside_a_trace_block_is_traced(
+    backend: str, tmp_path: Any
+) -> None:
+    """A fresh process: the first async slot is planned while the trace gate is already open."""
     import os
     import subprocess
     import sys
 
     program = """
-import asyncio, sys, hookfast
-assert "hookfast._dispatch_async" not in sys.modules
+import asyncio, hookfast
 with hookfast.trace() as calls:
     @hookfast.support_hooks
     class Service:
