@@ -1208,6 +1208,10 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
             return Installation("plain", original, original_closure, False)
         return Installation("dispatcher", declaration.trampoline_code(), original_closure, closes)
     is_async = declaration.is_async
+    if is_async:
+        # Every new plan outdates the coroutines made under the previous one, whatever path it
+        # takes (the general path included): their code compares this version with its own.
+        declaration.state.version += 1
     if not calls and not is_async:
         return Installation("plain", original, original_closure, False)
     function = declaration.function
@@ -1223,7 +1227,6 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     constants = dict(_constants(backend))
     dispatcher = declaration.dispatcher
     if is_async:
-        declaration.state.version += 1
         constants[_key("STATE")] = declaration.state
         constants[_key("VERSION")] = declaration.state.version
     in_hierarchy = dispatcher.in_hierarchy and receiver

@@ -152,6 +152,38 @@ def test_the_hooks_run_when_the_coroutine_runs_not_when_it_is_created() -> None:
     assert log[2:] == ["audit", "method<", "method>"]
 
 
+@pytest.mark.parametrize("made", ["while stopped", "on generated code"])
+def test_a_coroutine_made_before_the_hooks_take_the_general_path_runs_them(made: str) -> None:
+    """A coroutine runs the hooks in force when it starts, also when they changed to hooks that
+    only the general path serves (``*args, **kwargs``) after it was made."""
+    log: list[Any] = []
+    Service = make_service(log)
+
+    @hook
+    def spread(*args: Any, **kwargs: Any) -> None:
+        log.append(("spread", len(args), sorted(kwargs)))
+
+    expected: list[Any] = []
+    if made == "while stopped":
+        Service.fetch.bind(spread)
+        with hookfast.skip_all_hooks():
+            coroutine = Service().fetch(1)
+    else:
+
+        @Service.fetch.bind
+        @hook
+        def plain(self: Any, value: int) -> None:
+            log.append("plain")
+
+        assert Service.fetch.__hooks__.call_path != "dispatcher"
+        coroutine = Service().fetch(1)
+        Service.fetch.bind(spread)
+        expected.append("plain")
+    assert Service.fetch.__hooks__.call_path == "dispatcher"
+    assert run(coroutine) == 2
+    assert log == [*expected, ("spread", 2, []), "method<", "method>"]
+
+
 def test_an_async_def_hook_value_replaces_the_result() -> None:
     log: list[Any] = []
     Service = make_service(log)
