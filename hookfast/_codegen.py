@@ -594,6 +594,7 @@ def _emit_sync(
             out.add("raise")
         _emit_exits(out, contexts, False)
         out.add("return _hf_r")
+    _emit_exit_failure(out, contexts, False)
     out.add(
         handover.format(
             continue_=_marker("CONTINUE"),
@@ -687,51 +688,71 @@ def _emit_process_result(out: _Lines, context: _Context, is_async: bool) -> None
 
 
 def _emit_exits(out: _Lines, contexts: list[_Context], is_async: bool) -> None:
-    """Exit the entered contexts, innermost first; an exit that raises hands the rest over."""
+    """Exit the entered contexts, innermost first; an exit that raises hands the rest over.
+
+    The hand-over happens after the loop around the call (see :func:`_emit_exit_failure`), outside
+    the ``except`` clause: called inside it, the exits left to run would see the exception as being
+    handled, and an exception they raise would get it as ``__context__``, which
+    ``contextlib.ExitStack`` (so the general path) does not give it.
+    """
     for position in range(len(contexts) - 1, -1, -1):
         context = contexts[position]
         index = context.index
         rest = contexts[:position]
         entered_marker = _marker("AENTERED") if is_async else _marker("ENTERED")
         remaining = f"{entered_marker}(_hf_calls, {', '.join(_context_state(c) for c in rest)})" if rest else "None"
-        failed = _marker("AEXITS_FAILED") if is_async else _marker("EXITS_FAILED")
-        awaiting = "await " if is_async else ""
         if context.kind == KIND_GENERATOR:
             out.add(f"if not _hf_d{index}:")
             with out.indent():
                 out.add("try:")
                 with out.indent():
                     out.add(f"{_marker('GENERATOR_EXIT')}(_hf_x{index})")
-                out.add("except BaseException as _hf_e:")
-                with out.indent():
-                    out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+                _emit_exit_handler(out, remaining)
         elif context.kind == KIND_ASYNC_GENERATOR:
             out.add(f"if not _hf_d{index}:")
             with out.indent():
                 out.add("try:")
                 with out.indent():
                     out.add(f"await {_marker('AGENERATOR_EXIT')}(_hf_x{index})")
-                out.add("except BaseException as _hf_e:")
-                with out.indent():
-                    out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+                _emit_exit_handler(out, remaining)
         elif context.kind == KIND_ASYNC_CONTEXT:
             out.add("try:")
             with out.indent():
                 out.add(f"if await type(_hf_x{index}).__aexit__(_hf_x{index}, None, None, None):")
                 with out.indent():
                     out.add("pass")
-            out.add("except BaseException as _hf_e:")
-            with out.indent():
-                out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+            _emit_exit_handler(out, remaining)
         else:
             out.add("try:")
             with out.indent():
                 out.add(f"if type(_hf_x{index}).__exit__(_hf_x{index}, None, None, None):")
                 with out.indent():
                     out.add("pass")
-            out.add("except BaseException as _hf_e:")
-            with out.indent():
-                out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+            _emit_exit_handler(out, remaining)
+
+
+#: ``_hf_k`` after the loop around a call when an exit raised (a hook index otherwise)
+_EXIT_FAILED = -2
+
+
+def _emit_exit_handler(out: _Lines, remaining: str) -> None:
+    """An exit raised: note the error and the contexts left to exit, leave the loop."""
+    out.add("except BaseException as _hf_e:")
+    with out.indent():
+        out.add("_hf_z = _hf_e")
+        out.add(f"_hf_rest = {remaining}")
+        out.add(f"_hf_k = {_EXIT_FAILED}")
+        out.add("break")
+
+
+def _emit_exit_failure(out: _Lines, contexts: list[_Context], is_async: bool) -> None:
+    """After the loop: an exit raised after a call that succeeded; exit the others with it."""
+    if not contexts:
+        return
+    failed = _marker("AEXITS_FAILED") if is_async else _marker("EXITS_FAILED")
+    out.add(f"if _hf_k == {_EXIT_FAILED}:")
+    with out.indent():
+        out.add(f"return {'await ' if is_async else ''}{failed}(_hf_z, _hf_r, _hf_rest)")
 
 
 def _emit_async(
@@ -887,6 +908,7 @@ def _emit_async(
             out.add("raise")
         _emit_exits(out, contexts, True)
         out.add("return _hf_r")
+    _emit_exit_failure(out, contexts, True)
     out.add(handover("_hf_k", "_hf_v", entered()))
 
 
