@@ -392,9 +392,7 @@ cdef bint _exit_context(object context, object exc) except -1:
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
 
 
-async def _exit_context_async(context, is_async, exc):
-    if not is_async:
-        return _exit_context(context, exc)
+async def _exit_context_async(context, exc):
     if type(context) is AsyncGeneratorContext:
         if (<AsyncGeneratorContext>context).finished:  # as a finished sync generator: nothing runs
             return False
@@ -464,6 +462,12 @@ cdef bint unwind(list contexts, object exc, object tracer, bint pending_raise=Fa
     return received and suppressed
 
 
+cdef object _coroutine_raised(object exc):
+    """What a StopIteration leaving a coroutine becomes, worded as CPython words it (raised
+    ``from`` it by the caller): a compiled coroutine would say "generator raised StopIteration"."""
+    return RuntimeError("coroutine raised StopIteration")
+
+
 async def unwind_async(list contexts, exc, tracer, pending_raise=False):
     """:func:`unwind` for an async slot: ``contextlib.AsyncExitStack``'s rules."""
     frame_exc = None if pending_raise else exc
@@ -471,7 +475,10 @@ async def unwind_async(list contexts, exc, tracer, pending_raise=False):
     suppressed = False
     for hook_call, context, is_async in reversed(contexts):
         try:
-            exit_suppresses = await _exit_context_async(context, is_async, exc)
+            if is_async:
+                exit_suppresses = await _exit_context_async(context, exc)
+            else:  # in this frame, as AsyncExitStack runs it: not in a coroutine of its own
+                exit_suppresses = _exit_context(context, exc)
         except BaseException as new_exc:
             if tracer is not None:
                 tracer.exit_raised(hook_call, new_exc)
@@ -486,7 +493,10 @@ async def unwind_async(list contexts, exc, tracer, pending_raise=False):
             pending_raise = False
             exc = None
     if pending_raise:
-        _reraise(exc)
+        try:
+            _reraise(exc)
+        except StopIteration as stop:
+            raise _coroutine_raised(stop) from stop
     return received and suppressed
 
 
@@ -559,22 +569,16 @@ cdef object _process_result(HookCall hook_call, object context, object result, o
     return new_result
 
 
-async def _process_result_async(HookCall hook_call, context, result, tracer, int indent):
-    """``process_result`` of an entered async context: an async generator, or an async context
-    manager that has the method (sync or ``async def``)."""
+async def _process_result_async(HookCall hook_call, AsyncGeneratorContext context, result, tracer, int indent):
+    """``process_result`` of an entered async generator: sends the result in."""
     if tracer is not None:
         tracer.processing_result(indent, hook_call)
     try:
-        if type(context) is AsyncGeneratorContext:
-            try:
-                new_result = await context.generator.asend(result)
-            except StopAsyncIteration:
-                (<AsyncGeneratorContext>context).finished = True
-                new_result = context.first_value  # `yield value` alone: the value yielded on entry
-        else:
-            new_result = context.process_result(result)
-            if isinstance(new_result, Coroutine):  # an async def process_result
-                new_result = await new_result
+        try:
+            new_result = await context.generator.asend(result)
+        except StopAsyncIteration:
+            context.finished = True
+            new_result = context.first_value  # `yield value` alone: the value yielded on entry
     except Exception:
         logs.log_process_result_error(hook_call.hook)
         raise
@@ -671,7 +675,7 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
 
 
 async def _enter_async(value, int kind):
-    """Enter a hook's async generator or (async) context manager on an async slot."""
+    """Enter a hook's async generator or async context manager on an async slot."""
     if kind == RESULT_ASYNC_GENERATOR:
         context = AsyncGeneratorContext(value)
         try:
@@ -679,21 +683,13 @@ async def _enter_async(value, int kind):
         except StopAsyncIteration:
             (<AsyncGeneratorContext>context).finished = True
         return context
-    if kind == RESULT_GENERATOR:
-        return _enter(value, kind)
-    cdef bint is_async = kind == RESULT_ASYNC_CONTEXT
     context_type = type(value)
-    enter_name, exit_name = ("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__")
-    enter = getattr(context_type, enter_name, None)
-    if enter is None or getattr(context_type, exit_name, None) is None:
+    enter = getattr(context_type, "__aenter__", None)
+    if enter is None or getattr(context_type, "__aexit__", None) is None:
         raise TypeError(
-            f"'{context_type.__qualname__}' object does not support the "
-            f"{'asynchronous ' if is_async else ''}context manager protocol"
+            f"'{context_type.__qualname__}' object does not support the asynchronous context manager protocol"
         )
-    if is_async:
-        await enter(value)
-    else:
-        enter(value)
+    await enter(value)
     return value
 
 
@@ -748,7 +744,12 @@ async def call_with_hooks_async(Dispatcher dispatcher, tuple calls, Py_ssize_t s
                 replaced_by = hook_call
                 replacement = value
                 continue
-            context = await _enter_async(value, kind)
+            if kind == RESULT_GENERATOR or kind == RESULT_CONTEXT:
+                # in this frame, as AsyncExitStack.enter_context enters it: not in a coroutine of
+                # its own, where a StopIteration it raised would become a RuntimeError right away
+                context = _enter(value, kind)
+            else:
+                context = await _enter_async(value, kind)
             if contexts is None:
                 contexts = []
             contexts.append((hook_call, context, kind == RESULT_ASYNC_CONTEXT or kind == RESULT_ASYNC_GENERATOR))
@@ -767,13 +768,31 @@ async def call_with_hooks_async(Dispatcher dispatcher, tuple calls, Py_ssize_t s
             for hook_call, context, is_async in contexts:
                 if not is_async:  # a sync context: no coroutine to make
                     result = _process_result(hook_call, context, result, tracer, indent)
-                elif type(context) is AsyncGeneratorContext or hasattr(context, "process_result"):
+                elif type(context) is AsyncGeneratorContext:
                     result = await _process_result_async(hook_call, context, result, tracer, indent)
+                elif hasattr(context, "process_result"):
+                    # an async context manager's, sync or ``async def``: called in this frame,
+                    # where a StopIteration it raises stays one for the exits, as in `async with`
+                    if tracer is not None:
+                        tracer.processing_result(indent, hook_call)
+                    try:
+                        new_result = context.process_result(result)
+                        if isinstance(new_result, Coroutine):
+                            new_result = await new_result
+                    except Exception:
+                        logs.log_process_result_error(hook_call.hook)
+                        raise
+                    if tracer is not None:
+                        tracer.result_processed(indent, hook_call, result, new_result)
+                    if new_result is not None:
+                        result = new_result
                 indent += 2
     except BaseException as exc:
         if tracer is not None:
             tracer.raised(exc)
         if contexts is None or not await unwind_async(contexts, exc, tracer):
+            if isinstance(exc, StopIteration):
+                raise _coroutine_raised(exc) from exc
             raise
         return None  # a context suppressed the exception, as an `async with` block would
     if contexts is not None:
@@ -974,7 +993,10 @@ async def dispatch_async(Dispatcher dispatcher, tuple args, dict kwargs):
     value = None
     while index < count:
         hook_call = <HookCall>calls[index]
-        value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+        try:
+            value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+        except StopIteration as exc:
+            raise _coroutine_raised(exc) from exc
         if value is not None:
             if type(value) is not CoroutineType:
                 break

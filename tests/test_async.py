@@ -389,6 +389,97 @@ def test_an_exception_in_each_place_exits_every_entered_context(where: str) -> N
         assert [entry for entry in log if isinstance(entry, tuple) and entry[0] == "inner>"]
 
 
+@pytest.mark.parametrize("general_path", [False, True], ids=["generated", "dispatcher"])
+@pytest.mark.parametrize("where", ["hook", "enter", "process_result", "exit"])
+def test_a_stop_iteration_reaches_the_exits_as_itself(
+    where: str, general_path: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A StopIteration raised by a sync part of a hook on an async slot reaches the other exits as
+    a StopIteration, as in nested ``async with`` blocks (and ``AsyncExitStack``, so onETL); only
+    leaving the call, it becomes ``RuntimeError("coroutine raised StopIteration")``, worded as
+    CPython words it on both backends, on the general path too."""
+    log: list[Any] = []
+    Service = make_service(log)
+    error = StopIteration(where)
+
+    class Outer:
+        def __init__(self, *args: Any) -> None:
+            pass
+
+        def __enter__(self) -> Outer:
+            return self
+
+        def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+            log.append(("outer saw", type(exc).__name__))
+
+    class Raiser:
+        def __init__(self, *args: Any) -> None:
+            if where == "hook":
+                raise error
+
+        def __enter__(self) -> Raiser:
+            if where == "enter":
+                raise error
+            return self
+
+        def __exit__(self, *exc_info: Any) -> None:
+            if where == "exit":
+                raise error
+
+    class AsyncRaiser:  # where the process_result of an async context manager is a sync method
+        def __init__(self, *args: Any) -> None:
+            pass
+
+        async def __aenter__(self) -> AsyncRaiser:
+            return self
+
+        async def __aexit__(self, *exc_info: Any) -> None:
+            pass
+
+        def process_result(self, result: int) -> None:
+            raise error
+
+    if not general_path:  # hooks taking the slot's arguments alike: generated code serves them
+
+        def taking_the_slots_arguments(raises: bool) -> Any:
+            def __init__(self: Any, obj: Any, value: int) -> None:
+                if raises:
+                    raise error
+
+            return __init__
+
+        Outer.__init__ = taking_the_slots_arguments(False)  # type: ignore[method-assign]
+        Raiser.__init__ = taking_the_slots_arguments(where == "hook")  # type: ignore[method-assign]
+        AsyncRaiser.__init__ = taking_the_slots_arguments(False)  # type: ignore[method-assign]
+    Service.fetch.bind(hook(Outer))
+    Service.fetch.bind(hook(AsyncRaiser if where == "process_result" else Raiser))
+    assert Service.fetch.__hooks__.call_path == ("dispatcher" if general_path else "generated")
+    caplog.set_level(logging.ERROR, logger="hookfast")
+    with pytest.raises(RuntimeError, match=r"^coroutine raised StopIteration$") as info:
+        run(Service().fetch(1))
+    assert info.value.__cause__ is error
+    assert log[-1] == ("outer saw", "StopIteration")
+    logged = [record.exc_info[0] for record in caplog.records if record.exc_info]
+    assert logged == ([StopIteration] if where in ("hook", "process_result") else [])
+
+
+def test_a_stop_iteration_from_a_hook_before_any_context_is_worded_as_cpython_words_it() -> None:
+    log: list[Any] = []
+    Service = make_service(log)
+    error = StopIteration("hook")
+
+    @Service.fetch.bind
+    @hook
+    def stop(*args: Any) -> None:
+        raise error
+
+    assert Service.fetch.__hooks__.call_path == "dispatcher"
+    with pytest.raises(RuntimeError, match=r"^coroutine raised StopIteration$") as info:
+        run(Service().fetch(1))
+    assert info.value.__cause__ is error
+    assert log == []
+
+
 def test_an_async_hook_error_is_logged_as_the_hooks(caplog: pytest.LogCaptureFixture) -> None:
     log: list[Any] = []
     Service = make_service(log)
