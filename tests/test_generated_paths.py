@@ -10,13 +10,15 @@ function taking ``*args, **kwargs`` that looks everything up on every call).
 
 A *program* (``Program``) is plain data: one slot family (a signature: plain, defaults,
 keyword-only, ``*args``, ``**kwargs``, positional-only, classmethod, staticmethod; sync or
-``async def``), a hierarchy (``Base``, a ``Sub`` redeclaring the slot and calling ``super()``, an
-``Inh`` inheriting it), hooks of every shape and signature, and operations: calls (positional or
-keyword arguments, through the instance, the class, a bound method or the class namespace's object
-taken before the first bind, ``Base.m(sub)``), binds, unbinds, the four enable/disable levels,
-priorities, skip blocks (process-wide and local), NOTICE logging switched on or off, and for async
-slots coroutines made now and run later. Hooks may perform such an operation themselves in the
-middle of a call: the call keeps the hooks it started with, the next call sees the change.
+``async def``), a hierarchy (``Base``; a ``Sub`` redeclaring the slot and calling ``super()``; an
+``Inh`` inheriting it; a ``Leaf`` overriding Sub's slot with a plain method that calls it), hooks of
+every shape and signature, and operations: calls (positional or keyword arguments, through the
+instance, the class, a bound method or the class namespace's object taken before the first bind,
+``Base.m(sub)``), binds, unbinds, the four enable/disable levels, priorities, skip blocks
+(process-wide and local), NOTICE logging switched on or off, and for async slots coroutines made
+now and run later. Hooks may perform such an operation themselves in the middle of a call (sync
+hooks may also call the slot again): the call keeps the hooks it started with, the next call sees
+the change.
 
 ``run(program, engine)`` builds fresh classes and hooks, runs the operations and returns the full
 trace: every hook stage and method body with its arguments, every result or exception chain (type,
@@ -547,7 +549,50 @@ FAMILIES: dict[str, Family] = {
     },
 }
 
-SHAPES: tuple[tuple[str, ...], ...] = (("Base",), ("Base", "Sub"), ("Base", "Inh"), ("Base", "Sub", "Inh"))
+SHAPES: tuple[tuple[str, ...], ...] = (
+    ("Base",),
+    ("Base", "Sub"),
+    ("Base", "Inh"),
+    ("Base", "Sub", "Inh"),
+    ("Base", "Sub", "Leaf"),
+)
+
+
+def make_leaf(rec: Run, parent: type, family: Family) -> type:
+    """Leaf: a plain override of Sub's slot (no ``@slot``) that calls it, with any arguments.
+
+    A call through it reaches Sub's slot from below: Sub's hooks run (Base's with them, once), and
+    Sub's own super() call is a delegation, known from what is in progress for the receiver.
+    """
+    leaf: Any = None
+    m: Any
+    if family.kind == "staticmethod":
+        if family.asynchronous:
+
+            async def m(*args: Any, **kwargs: Any) -> Any:
+                return rec.body("Leaf", None, ("leaf",), await parent.m(*args, **kwargs))
+
+        else:
+
+            def m(*args: Any, **kwargs: Any) -> Any:
+                return rec.body("Leaf", None, ("leaf",), parent.m(*args, **kwargs))
+
+        value: Any = staticmethod(m)
+    else:
+        if family.asynchronous:
+
+            async def m(receiver: Any, *args: Any, **kwargs: Any) -> Any:
+                inner = await super(leaf, receiver).m(*args, **kwargs)
+                return rec.body("Leaf", receiver, ("leaf",), inner)
+
+        else:
+
+            def m(receiver: Any, *args: Any, **kwargs: Any) -> Any:
+                return rec.body("Leaf", receiver, ("leaf",), super(leaf, receiver).m(*args, **kwargs))
+
+        value = classmethod(m) if family.kind == "classmethod" else m
+    leaf = type("Leaf", (parent,), {"__qualname__": "Leaf", "m": value})
+    return leaf
 
 
 def arguments(pattern: str, x: Any, v: Any, w: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -954,6 +999,8 @@ class Run:
     def build(self) -> None:
         slot, support_hooks = self.decorators()
         self.classes = self.family.factory(self, self.program.shape, slot, support_hooks)
+        if "Leaf" in self.program.shape:
+            self.classes["Leaf"] = make_leaf(self, self.classes["Sub"], self.family)
         for name, cls in self.classes.items():
             self.labels[cls] = name
             self.instances[name] = cls()
@@ -962,7 +1009,7 @@ class Run:
             self.held[name] = self.instances[name].m if kind == "method" else cls.m
             declaring = next(klass for klass in cls.__mro__ if "m" in vars(klass))
             self.raw[name] = vars(declaring)["m"]
-            if "m" in vars(cls):
+            if name in ("Base", "Sub"):
                 self.functions[name] = self.slot_function(cls)
         for number, spec in enumerate(self.program.hooks):
             self.invocations.append(0)
@@ -1128,7 +1175,8 @@ class Hookfast(Run):
 
     def record_path(self, target: str) -> None:
         if self.paths is not None:
-            self.paths.add((self.family.asynchronous, self.classes[target].m.__hooks__.call_path))
+            slotted = self.classes["Sub" if target == "Leaf" else target]  # Leaf's m is no slot
+            self.paths.add((self.family.asynchronous, slotted.m.__hooks__.call_path))
 
 
 # --------------------------------------------------------------------------- the reference engine
@@ -1280,6 +1328,8 @@ class Reference(Run):
         self.stopped_classes: set[type] = set()
         #: local skips in force: (everything, slots, hooks)
         self.scopes: list[tuple[bool, frozenset[RefSlot], frozenset[RefHook]]] = []
+        #: the slot calls in progress (not delegations), with their receivers
+        self.in_progress: list[tuple[RefSlot, Any]] = []
 
     # ---- declaring
     def decorators(self) -> tuple[Any, Any]:
@@ -1416,10 +1466,16 @@ class Reference(Run):
             self.apply(restart)
 
     # ---- calling
+    @staticmethod
+    def below(declared: RefSlot, other: RefSlot) -> bool:
+        """Whether ``other`` is a slot of the same name declared in a subclass of ``declared``'s class."""
+        return other is not declared and declared.owner in other.owner.__mro__
+
     def delegated(self, declared: RefSlot, args: tuple[Any, ...]) -> bool:
-        """A super() call (or Base.m(sub)): the receiver's class resolves m to a slot below this one."""
+        """A super() call (or Base.m(sub)): the receiver's class resolves m to a slot below this
+        one, or a call of a slot below this one is in progress for the same receiver."""
         if declared.kind == "staticmethod" or not args:
-            return False
+            return False  # no receiver: no super() call to tell apart
         receiver = args[0]
         if declared.kind == "classmethod":
             if not isinstance(receiver, type):
@@ -1428,7 +1484,17 @@ class Reference(Run):
         else:
             owner = type(receiver)
         resolved = self.resolve(owner)
-        return resolved is not None and resolved is not declared and declared.owner in resolved.owner.__mro__
+        if resolved is not None and self.below(declared, resolved):
+            return True
+        return any(other is receiver and self.below(declared, slot) for slot, other in self.in_progress)
+
+    @contextlib.contextmanager
+    def calling(self, declared: RefSlot, args: tuple[Any, ...]) -> Any:
+        self.in_progress.append((declared, args[0] if args and declared.kind != "staticmethod" else None))
+        try:
+            yield
+        finally:
+            self.in_progress.pop()
 
     def active_hooks(self, declared: RefSlot) -> list[RefHook]:
         """The hooks a call of ``declared`` runs, in order, from the states as they are now."""
@@ -1487,6 +1553,10 @@ class Reference(Run):
     def call_sync(self, declared: RefSlot, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self.delegated(declared, args):
             return declared.function(*args, **kwargs)
+        with self.calling(declared, args):
+            return self.run_hooks(declared, args, kwargs)
+
+    def run_hooks(self, declared: RefSlot, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         hooks = self.active_hooks(declared)  # fixed for this call
         if not hooks:
             return declared.function(*args, **kwargs)
@@ -1524,6 +1594,10 @@ class Reference(Run):
     async def call_async(self, declared: RefSlot, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self.delegated(declared, args):
             return await declared.function(*args, **kwargs)
+        with self.calling(declared, args):
+            return await self.run_hooks_async(declared, args, kwargs)
+
+    async def run_hooks_async(self, declared: RefSlot, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         hooks = self.active_hooks(declared)  # when the coroutine starts, fixed for this call
         if not hooks:
             return await declared.function(*args, **kwargs)
@@ -1733,23 +1807,27 @@ class _Maker:
         # alike cannot tell the difference: only programs with such hooks make coroutines early.
         self.deferrable = flavour != "any"
         self.shape = shape
-        self.declaring = tuple(name for name in shape if name != "Inh")
+        #: classes declaring the slot (their own switch, their own defaults)
+        self.declaring = tuple(name for name in shape if name in ("Base", "Sub"))
+        #: classes whose ``m`` is a slot (Inh's is Base's): bind, unbind, the slot level
+        self.slotted = tuple(name for name in shape if name != "Leaf")
+        #: ``Base.m(instance of a class below)``
+        self.below = tuple(name for name in shape if name in ("Sub", "Leaf"))
         self.hook_count = hook_count
-        styles = STYLES if family.kind == "method" and "Sub" in shape else STYLES[:-1]
-        self.styles = styles
+        self.styles = STYLES if family.kind == "method" and self.below else STYLES[:-1]
         self.exceptions = tuple(EXCEPTIONS)
 
     def op(self, raw: tuple[Any, ...], nested: bool = False) -> tuple[Any, ...] | None:
         tag = raw[0]
-        shape, declaring, count = self.shape, self.declaring, self.hook_count
+        shape, declaring, slotted, count = self.shape, self.declaring, self.slotted, self.hook_count
         if tag == "call":
             _, target, style, pattern, x, v, w, deferred = raw
             style = _pick(self.styles, style)
-            target = "Sub" if style == "explicit" else _pick(shape, target)
+            target = _pick(self.below if style == "explicit" else shape, target)
             later = self.family.asynchronous and not nested and deferred == 0 and self.deferrable
             return ("call", target, style, _pick(self.family.patterns, pattern), x, v, w, later)
         if tag == "slot":
-            return ("slot", _pick(shape, raw[1]), "suspend" if raw[2] else "resume")
+            return ("slot", _pick(slotted, raw[1]), "suspend" if raw[2] else "resume")
         if tag == "class":
             return ("class", _pick(declaring, raw[1]), "suspend" if raw[2] else "resume")
         if tag == "global":
@@ -1768,7 +1846,7 @@ class _Maker:
         if not count:
             return None
         if tag in ("bind", "unbind"):
-            return (tag, raw[1] % count, _pick(shape, raw[2]))
+            return (tag, raw[1] % count, _pick(slotted, raw[2]))
         if tag == "hook":
             return ("hook", raw[1] % count, "enable" if raw[2] else "disable")
         assert tag == "priority"
@@ -1786,7 +1864,7 @@ class _Maker:
                 if level == "class":
                     target = _pick(self.declaring, target)
                 elif level == "slot":
-                    target = _pick(self.shape, target)
+                    target = _pick(self.slotted, target)
                 elif level == "hook":
                     target = target % self.hook_count
                 else:
@@ -1833,7 +1911,7 @@ class _Maker:
         return HookSpec(
             kind=kind,
             sig=_pick(sigs, sig),
-            target=_pick(("", *self.shape), target) if target else "",
+            target=_pick(("", *self.slotted), target) if target else "",
             priority=priority,
             enabled=enabled,
             raise_at=_pick(("",) * (2 * len(stages)) + stages, raise_at),
