@@ -1226,6 +1226,10 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     original_closure = declaration.original_closure
     if original.co_flags & (_CO_GENERATOR | _CO_ASYNC_GENERATOR) or not declaration.generatable:
         # generator functions, and signatures generated code cannot mirror: the general path
+        if not calls and declaration.is_async:
+            # No hook can run now, but a coroutine made now runs the hooks in force when it
+            # starts: the trampoline's reaches the general path, which reads them then.
+            return Installation("plain", declaration.trampoline_code(), original_closure, False)
         if not calls:
             return Installation("plain", original, original_closure, False)
         return Installation("dispatcher", declaration.trampoline_code(), original_closure, closes)

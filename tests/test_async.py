@@ -184,6 +184,35 @@ def test_a_coroutine_made_before_the_hooks_take_the_general_path_runs_them(made:
     assert log == [*expected, ("spread", 2, []), "method<", "method>"]
 
 
+def test_a_coroutine_made_before_the_first_bind_runs_the_hooks_whatever_the_slots_names() -> None:
+    """Generated code cannot take a slot whose names look like its own (``_hf_*``): such a slot
+    keeps the general path, and a coroutine made while it had no hook still runs the hooks bound
+    before it starts."""
+    log: list[Any] = []
+
+    @support_hooks
+    class Service:
+        @slot
+        async def fetch(self, _hf_value: int) -> int:
+            log.append("method")
+            return _hf_value * 2
+
+    coroutine = Service().fetch(1)
+
+    @Service.fetch.bind
+    @hook
+    def audit(self: Any, _hf_value: int) -> None:
+        log.append("audit")
+
+    assert Service.fetch.__hooks__.call_path == "dispatcher"
+    assert run(coroutine) == 2
+    assert log == ["audit", "method"]
+    Service.fetch.unbind(audit)
+    assert Service.fetch.__hooks__.call_path == "plain"
+    assert run(Service().fetch(2)) == 4
+    assert log == ["audit", "method", "method"]
+
+
 def test_an_async_def_hook_value_replaces_the_result() -> None:
     log: list[Any] = []
     Service = make_service(log)
