@@ -53,7 +53,7 @@ __all__ = [
     "SlotState",
     "binds_like_slot",
     "hook_kind",
-    "plan_code",
+    "plan_slot",
     "slot_params",
 ]
 
@@ -425,6 +425,7 @@ class _Call:
         else:
             self.keywords = "{}"
         self.receiver = params[0].name if params and params[0].kind in (POSITIONAL_ONLY, POSITIONAL_OR_KEYWORD) else None
+        self.has_defaults = any(p.has_default for p in params)
 
     def with_method_name(self, method_name: str) -> str:
         extra = f"method_name={method_name!r}"
@@ -639,6 +640,7 @@ def _emit_sync(
             out.add("raise")
         _emit_exits(out, contexts, False)
         out.add("return _hf_r")
+    _emit_exit_failure(out, contexts, False)
     out.add(
         handover.format(
             continue_=_marker("CONTINUE"),
@@ -732,51 +734,71 @@ def _emit_process_result(out: _Lines, context: _Context, is_async: bool) -> None
 
 
 def _emit_exits(out: _Lines, contexts: list[_Context], is_async: bool) -> None:
-    """Exit the entered contexts, innermost first; an exit that raises hands the rest over."""
+    """Exit the entered contexts, innermost first; an exit that raises hands the rest over.
+
+    The hand-over happens after the loop around the call (see :func:`_emit_exit_failure`), outside
+    the ``except`` clause: called inside it, the exits left to run would see the exception as being
+    handled, and an exception they raise would get it as ``__context__``, which
+    ``contextlib.ExitStack`` (so the general path) does not give it.
+    """
     for position in range(len(contexts) - 1, -1, -1):
         context = contexts[position]
         index = context.index
         rest = contexts[:position]
         entered_marker = _marker("AENTERED") if is_async else _marker("ENTERED")
         remaining = f"{entered_marker}(_hf_calls, {', '.join(_context_state(c) for c in rest)})" if rest else "None"
-        failed = _marker("AEXITS_FAILED") if is_async else _marker("EXITS_FAILED")
-        awaiting = "await " if is_async else ""
         if context.kind == KIND_GENERATOR:
             out.add(f"if not _hf_d{index}:")
             with out.indent():
                 out.add("try:")
                 with out.indent():
                     out.add(f"{_marker('GENERATOR_EXIT')}(_hf_x{index})")
-                out.add("except BaseException as _hf_e:")
-                with out.indent():
-                    out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+                _emit_exit_handler(out, remaining)
         elif context.kind == KIND_ASYNC_GENERATOR:
             out.add(f"if not _hf_d{index}:")
             with out.indent():
                 out.add("try:")
                 with out.indent():
                     out.add(f"await {_marker('AGENERATOR_EXIT')}(_hf_x{index})")
-                out.add("except BaseException as _hf_e:")
-                with out.indent():
-                    out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+                _emit_exit_handler(out, remaining)
         elif context.kind == KIND_ASYNC_CONTEXT:
             out.add("try:")
             with out.indent():
                 out.add(f"if await type(_hf_x{index}).__aexit__(_hf_x{index}, None, None, None):")
                 with out.indent():
                     out.add("pass")
-            out.add("except BaseException as _hf_e:")
-            with out.indent():
-                out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+            _emit_exit_handler(out, remaining)
         else:
             out.add("try:")
             with out.indent():
                 out.add(f"if type(_hf_x{index}).__exit__(_hf_x{index}, None, None, None):")
                 with out.indent():
                     out.add("pass")
-            out.add("except BaseException as _hf_e:")
-            with out.indent():
-                out.add(f"return {awaiting}{failed}(_hf_e, _hf_r, {remaining})")
+            _emit_exit_handler(out, remaining)
+
+
+#: ``_hf_k`` after the loop around a call when an exit raised (a hook index otherwise)
+_EXIT_FAILED = -2
+
+
+def _emit_exit_handler(out: _Lines, remaining: str) -> None:
+    """An exit raised: note the error and the contexts left to exit, leave the loop."""
+    out.add("except BaseException as _hf_e:")
+    with out.indent():
+        out.add("_hf_z = _hf_e")
+        out.add(f"_hf_rest = {remaining}")
+        out.add(f"_hf_k = {_EXIT_FAILED}")
+        out.add("break")
+
+
+def _emit_exit_failure(out: _Lines, contexts: list[_Context], is_async: bool) -> None:
+    """After the loop: an exit raised after a call that succeeded; exit the others with it."""
+    if not contexts:
+        return
+    failed = _marker("AEXITS_FAILED") if is_async else _marker("EXITS_FAILED")
+    out.add(f"if _hf_k == {_EXIT_FAILED}:")
+    with out.indent():
+        out.add(f"return {'await ' if is_async else ''}{failed}(_hf_z, _hf_r, _hf_rest)")
 
 
 def _emit_async(
@@ -792,7 +814,11 @@ def _emit_async(
     # one check: the state's version is -1 while the gate is open (see SlotState)
     out.add(f"if {_marker('STATE')}.version != {_marker('VERSION')}:")
     with out.indent():
-        out.add(f"return await {_marker('ASYNC_SLOW')}({_marker('DECLREF')}().dispatcher, {call.positional}, {call.keywords})")
+        # a coroutine made under an older plan (or the gate open): parameters left at their
+        # defaults are passed as left out (see stale_arguments)
+        slow = _marker("ASYNC_STALE") if call.has_defaults else _marker("ASYNC_SLOW")
+        target = f"{_marker('DECLREF')}()" if call.has_defaults else f"{_marker('DECLREF')}().dispatcher"
+        out.add(f"return await {slow}({target}, {call.positional}, {call.keywords})")
     if in_hierarchy:
         _emit_position(out, call, quick_name, _marker("APOSITION"))
         out.add("if _hf_at == 2:")
@@ -934,6 +960,7 @@ def _emit_async(
             out.add("raise")
         _emit_exits(out, contexts, True)
         out.add("return _hf_r")
+    _emit_exit_failure(out, contexts, True)
     out.add(handover("_hf_k", "_hf_v", entered()))
 
 
@@ -1028,6 +1055,7 @@ _CONSTANT_NAMES = (
     "POSITION",
     "APOSITION",
     "ASYNC_SLOW",
+    "ASYNC_STALE",
     "ACONTINUE",
     "AENTERED",
     "AUNWIND",
@@ -1042,9 +1070,45 @@ _CONSTANT_NAMES = (
 
 
 def redo(declaration_reference: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Call the slot again: its code was replaced between the call and the plan look-up."""
+    """Call the slot again: its code was replaced between the call (or the coroutine's making)
+    and the plan look-up. Parameters left at their defaults are passed as left out (see
+    :func:`stale_arguments`)."""
     declaration = declaration_reference()
+    args, kwargs = stale_arguments(declaration, args, kwargs)
     return declaration.function(*args, **kwargs)
+
+
+def stale_arguments(
+    declaration: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments a coroutine made under an older plan hands to the general path.
+
+    The coroutine holds its parameters, not the caller's arguments: a parameter still holding
+    its default (the very object) is taken as left out, as the caller most likely left it, so a
+    hook bound since gets its own default, as it would have from the call.
+    """
+    code = declaration.original_code
+    function = declaration.function
+    defaults = function.__defaults__
+    if defaults and not code.co_flags & _CO_VARARGS:
+        count = code.co_argcount
+        first = count - len(defaults)
+        end = len(args)
+        while first < end <= count and args[end - 1] is defaults[end - 1 - first]:
+            end -= 1
+        args = args[:end]
+    kwdefaults = function.__kwdefaults__
+    if kwdefaults and kwargs:
+        kwargs = {name: value for name, value in kwargs.items() if kwdefaults.get(name, _EMPTY) is not value}
+    return args, kwargs
+
+
+def _stale_async_call(dispatch_async: Any) -> Any:
+    def stale_async(declaration: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        args, kwargs = stale_arguments(declaration, args, kwargs)
+        return dispatch_async(declaration.dispatcher, args, kwargs)
+
+    return stale_async
 
 
 def helper_constants(backend: Any) -> dict[str, Any]:
@@ -1060,6 +1124,7 @@ def helper_constants(backend: Any) -> dict[str, Any]:
     for name, value in helpers.items():
         constants[_key(name)] = value
     constants[_key("REDO")] = redo
+    constants[_key("ASYNC_STALE")] = _stale_async_call(helpers["ASYNC_SLOW"])
     missing = [name for name in _CONSTANT_NAMES if _key(name) not in constants]
     if missing:
         raise RuntimeError(f"hookfast: backend {backend.BACKEND} lacks generated-code helpers {missing}")
@@ -1258,10 +1323,17 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     original_closure = declaration.original_closure
     if original.co_flags & (_CO_GENERATOR | _CO_ASYNC_GENERATOR) or not declaration.generatable:
         # generator functions, and signatures generated code cannot mirror: the general path
+        if not calls and declaration.is_async:
+            # No hook can run now, but a coroutine made now runs the hooks in force when it
+            # starts: the trampoline's reaches the general path, which reads them then.
+            return Installation("plain", declaration.trampoline_code(), original_closure, False)
         if not calls:
             return Installation("plain", original, original_closure, False)
         return Installation("dispatcher", declaration.trampoline_code(), original_closure, closes)
     is_async = declaration.is_async
+    # Every new plan outdates the coroutines made under the previous one, whatever path it takes
+    # (the general path included): their code compares its version with the slot's.
+    version = declaration.state.advance() if is_async else 0
     if not calls and not is_async:
         return Installation("plain", original, original_closure, False)
     function = declaration.function
@@ -1283,7 +1355,7 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     dispatcher = declaration.dispatcher
     if is_async:
         constants[_key("STATE")] = declaration.state
-        constants[_key("VERSION")] = declaration.state.advance()
+        constants[_key("VERSION")] = version
     in_hierarchy = dispatcher.in_hierarchy and receiver
     method_names = [hook_call.method_name for hook_call in calls]
     named = {

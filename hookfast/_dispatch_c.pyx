@@ -400,9 +400,7 @@ cdef bint _exit_context(object context, object exc) except -1:
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
 
 
-async def _exit_context_async(context, is_async, exc):
-    if not is_async:
-        return _exit_context(context, exc)
+async def _exit_context_async(context, exc):
     if type(context) is AsyncGeneratorContext:
         if (<AsyncGeneratorContext>context).finished:  # as a finished sync generator: nothing runs
             return False
@@ -473,6 +471,12 @@ cdef bint unwind(list contexts, object exc, object tracer, bint pending_raise=Fa
     return received and suppressed
 
 
+cdef object _coroutine_raised(object exc):
+    """What a StopIteration leaving a coroutine becomes, worded as CPython words it (raised
+    ``from`` it by the caller): a compiled coroutine would say "generator raised StopIteration"."""
+    return RuntimeError("coroutine raised StopIteration")
+
+
 async def unwind_async(list contexts, exc, tracer, pending_raise=False):
     """:func:`unwind` for an async slot: ``contextlib.AsyncExitStack``'s rules."""
     frame_exc = None if pending_raise else exc
@@ -480,7 +484,10 @@ async def unwind_async(list contexts, exc, tracer, pending_raise=False):
     suppressed = False
     for hook_call, context, is_async in reversed(contexts):
         try:
-            exit_suppresses = await _exit_context_async(context, is_async, exc)
+            if is_async:
+                exit_suppresses = await _exit_context_async(context, exc)
+            else:  # in this frame, as AsyncExitStack runs it: not in a coroutine of its own
+                exit_suppresses = _exit_context(context, exc)
         except BaseException as new_exc:
             if tracer is not None:
                 tracer.exit_raised(hook_call, new_exc)
@@ -496,7 +503,10 @@ async def unwind_async(list contexts, exc, tracer, pending_raise=False):
             exc = None
     if pending_raise:
         assert exc is not None
-        _reraise(exc)
+        try:
+            _reraise(exc)
+        except StopIteration as stop:
+            raise _coroutine_raised(stop) from stop
     return received and suppressed
 
 
@@ -572,22 +582,16 @@ cdef object _process_result(HookCall hook_call, object context, object result, o
     return new_result
 
 
-async def _process_result_async(HookCall hook_call, context, result, tracer, int indent):
-    """``process_result`` of an entered async context: an async generator, or an async context
-    manager that has the method (sync or ``async def``)."""
+async def _process_result_async(HookCall hook_call, AsyncGeneratorContext context, result, tracer, int indent):
+    """``process_result`` of an entered async generator: sends the result in."""
     if tracer is not None:
         tracer.processing_result(indent, hook_call)
     try:
-        if type(context) is AsyncGeneratorContext:
-            try:
-                new_result = await context.generator.asend(result)
-            except StopAsyncIteration:
-                (<AsyncGeneratorContext>context).finished = True
-                new_result = context.first_value  # `yield value` alone: the value yielded on entry
-        else:
-            new_result = context.process_result(result)
-            if isinstance(new_result, Coroutine):  # an async def process_result
-                new_result = await new_result
+        try:
+            new_result = await context.generator.asend(result)
+        except StopAsyncIteration:
+            context.finished = True
+            new_result = context.first_value  # `yield value` alone: the value yielded on entry
     except Exception:
         logs.log_process_result_error(hook_call.hook)
         raise
@@ -659,6 +663,7 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
             indent += 2
         if tracer is not None:
             tracer.calling_original(dispatcher.slot, indent)
+        _sync_defaults(dispatcher)  # a hook may have assigned them
         result = PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
         if tracer is not None:
             tracer.original_returned(indent, result)
@@ -684,7 +689,7 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
 
 
 async def _enter_async(value, int kind):
-    """Enter a hook's async generator or (async) context manager on an async slot."""
+    """Enter a hook's async generator or async context manager on an async slot."""
     if kind == RESULT_ASYNC_GENERATOR:
         context = AsyncGeneratorContext(value)
         try:
@@ -692,21 +697,13 @@ async def _enter_async(value, int kind):
         except StopAsyncIteration:
             (<AsyncGeneratorContext>context).finished = True
         return context
-    if kind == RESULT_GENERATOR:
-        return _enter(value, kind)
-    cdef bint is_async = kind == RESULT_ASYNC_CONTEXT
     context_type = type(value)
-    enter_name, exit_name = ("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__")
-    enter = getattr(context_type, enter_name, None)
-    if enter is None or getattr(context_type, exit_name, None) is None:
+    enter = getattr(context_type, "__aenter__", None)
+    if enter is None or getattr(context_type, "__aexit__", None) is None:
         raise TypeError(
-            f"'{context_type.__qualname__}' object does not support the "
-            f"{'asynchronous ' if is_async else ''}context manager protocol"
+            f"'{context_type.__qualname__}' object does not support the asynchronous context manager protocol"
         )
-    if is_async:
-        await enter(value)
-    else:
-        enter(value)
+    await enter(value)
     return value
 
 
@@ -761,13 +758,19 @@ async def call_with_hooks_async(Dispatcher dispatcher, tuple calls, Py_ssize_t s
                 replaced_by = hook_call
                 replacement = value
                 continue
-            context = await _enter_async(value, kind)
+            if kind == RESULT_GENERATOR or kind == RESULT_CONTEXT:
+                # in this frame, as AsyncExitStack.enter_context enters it: not in a coroutine of
+                # its own, where a StopIteration it raised would become a RuntimeError right away
+                context = _enter(value, kind)
+            else:
+                context = await _enter_async(value, kind)
             if contexts is None:
                 contexts = []
             contexts.append((hook_call, context, kind == RESULT_ASYNC_CONTEXT or kind == RESULT_ASYNC_GENERATOR))
             indent += 2
         if tracer is not None:
             tracer.calling_original(dispatcher.slot, indent)
+        _sync_defaults(dispatcher)  # a hook may have assigned them
         result = await dispatcher.function(*args, **kwargs)
         if tracer is not None:
             tracer.original_returned(indent, result)
@@ -780,13 +783,31 @@ async def call_with_hooks_async(Dispatcher dispatcher, tuple calls, Py_ssize_t s
             for hook_call, context, is_async in contexts:
                 if not is_async:  # a sync context: no coroutine to make
                     result = _process_result(hook_call, context, result, tracer, indent)
-                elif type(context) is AsyncGeneratorContext or hasattr(context, "process_result"):
+                elif type(context) is AsyncGeneratorContext:
                     result = await _process_result_async(hook_call, context, result, tracer, indent)
+                elif hasattr(context, "process_result"):
+                    # an async context manager's, sync or ``async def``: called in this frame,
+                    # where a StopIteration it raises stays one for the exits, as in `async with`
+                    if tracer is not None:
+                        tracer.processing_result(indent, hook_call)
+                    try:
+                        new_result = context.process_result(result)
+                        if isinstance(new_result, Coroutine):
+                            new_result = await new_result
+                    except Exception:
+                        logs.log_process_result_error(hook_call.hook)
+                        raise
+                    if tracer is not None:
+                        tracer.result_processed(indent, hook_call, result, new_result)
+                    if new_result is not None:
+                        result = new_result
                 indent += 2
     except BaseException as exc:
         if tracer is not None:
             tracer.raised(exc)
         if contexts is None or not await unwind_async(contexts, exc, tracer):
+            if isinstance(exc, StopIteration):
+                raise _coroutine_raised(exc) from exc
             raise
         return None  # a context suppressed the exception, as an `async with` block would
     if contexts is not None:
@@ -985,6 +1006,7 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
         index += 1
     if index < count:
         return call_with_hooks(dispatcher, calls, index, value, None, args, nargsf, kwnames)
+    _sync_defaults(dispatcher)  # a hook may have assigned them
     return PyObject_Vectorcall(function, args, nargsf, kwnames)
 
 
@@ -1017,7 +1039,10 @@ async def dispatch_async(Dispatcher dispatcher, tuple args, dict kwargs):
     value = None
     while index < count:
         hook_call = <HookCall>calls[index]
-        value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+        try:
+            value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+        except StopIteration as exc:
+            raise _coroutine_raised(exc) from exc
         if value is not None:
             if type(value) is not CoroutineType:
                 break
@@ -1032,6 +1057,7 @@ async def dispatch_async(Dispatcher dispatcher, tuple args, dict kwargs):
         index += 1
     if index < count:
         return await call_with_hooks_async(dispatcher, calls, index, value, None, args, kwargs)
+    _sync_defaults(dispatcher)  # a hook may have assigned them
     return await function(*args, **kwargs)
 
 

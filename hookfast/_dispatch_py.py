@@ -390,9 +390,7 @@ def _exit_context(context: Any, exc: BaseException | None) -> bool:
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
 
 
-async def _exit_context_async(context: Any, is_async: bool, exc: BaseException | None) -> bool:
-    if not is_async:
-        return _exit_context(context, exc)
+async def _exit_context_async(context: Any, exc: BaseException | None) -> bool:
     if type(context) is AsyncGeneratorContext:
         if context.finished:  # as a finished sync generator: nothing runs, nothing suppressed
             return False
@@ -466,6 +464,12 @@ def unwind(
     return received and suppressed
 
 
+def _coroutine_raised(exc: StopIteration) -> RuntimeError:
+    """What a StopIteration leaving a coroutine becomes, worded as CPython words it (raised
+    ``from`` it by the caller): a compiled coroutine would say "generator raised StopIteration"."""
+    return RuntimeError("coroutine raised StopIteration")
+
+
 async def unwind_async(
     contexts: list[tuple[Any, Any, bool]],
     exc: BaseException | None,
@@ -478,7 +482,10 @@ async def unwind_async(
     suppressed = False
     for hook_call, context, is_async in reversed(contexts):
         try:
-            exit_suppresses = await _exit_context_async(context, is_async, exc)
+            if is_async:
+                exit_suppresses = await _exit_context_async(context, exc)
+            else:  # in this frame, as AsyncExitStack runs it: not in a coroutine of its own
+                exit_suppresses = _exit_context(context, exc)
         except BaseException as new_exc:
             if tracer is not None:
                 tracer.exit_raised(hook_call, new_exc)
@@ -494,7 +501,10 @@ async def unwind_async(
             exc = None
     if pending_raise:
         assert exc is not None
-        _reraise(exc)
+        try:
+            _reraise(exc)
+        except StopIteration as stop:
+            raise _coroutine_raised(stop) from stop
     return received and suppressed
 
 
@@ -554,23 +564,17 @@ def _process_result(
 
 
 async def _process_result_async(
-    hook_call: HookCall, context: Any, result: Any, tracer: CallTracer | None, indent: int
+    hook_call: HookCall, context: AsyncGeneratorContext, result: Any, tracer: CallTracer | None, indent: int
 ) -> Any:
-    """``process_result`` of an entered async context: an async generator, or an async context
-    manager that has the method (sync or ``async def``)."""
+    """``process_result`` of an entered async generator: sends the result in."""
     if tracer is not None:
         tracer.processing_result(indent, hook_call)
     try:
-        if type(context) is AsyncGeneratorContext:
-            try:
-                new_result = await context.generator.asend(result)
-            except StopAsyncIteration:
-                context.finished = True
-                new_result = context.first_value  # `yield value` alone: the value yielded on entry
-        else:
-            new_result = context.process_result(result)
-            if isinstance(new_result, Coroutine):  # an async def process_result
-                new_result = await new_result
+        try:
+            new_result = await context.generator.asend(result)
+        except StopAsyncIteration:
+            context.finished = True
+            new_result = context.first_value  # `yield value` alone: the value yielded on entry
     except Exception:
         logs.log_process_result_error(hook_call.hook)
         raise
@@ -645,6 +649,7 @@ def call_with_hooks(
             indent += 2
         if tracer is not None:
             tracer.calling_original(dispatcher.slot, indent)
+        _sync_defaults(dispatcher)  # a hook may have assigned them
         result = dispatcher.function(*args, **kwargs)
         if tracer is not None:
             tracer.original_returned(indent, result)
@@ -669,7 +674,7 @@ def call_with_hooks(
 
 
 async def _enter_async(value: Any, kind: int) -> Any:
-    """Enter a hook's async generator or (async) context manager on an async slot."""
+    """Enter a hook's async generator or async context manager on an async slot."""
     if kind == RESULT_ASYNC_GENERATOR:
         context = AsyncGeneratorContext(value)
         try:
@@ -677,21 +682,13 @@ async def _enter_async(value: Any, kind: int) -> Any:
         except StopAsyncIteration:
             context.finished = True
         return context
-    if kind == RESULT_GENERATOR:
-        return _enter(value, kind)
-    is_async = kind == RESULT_ASYNC_CONTEXT
     context_type = type(value)
-    enter_name, exit_name = ("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__")
-    enter = getattr(context_type, enter_name, None)
-    if enter is None or getattr(context_type, exit_name, None) is None:
+    enter = getattr(context_type, "__aenter__", None)
+    if enter is None or getattr(context_type, "__aexit__", None) is None:
         raise TypeError(
-            f"'{context_type.__qualname__}' object does not support the "
-            f"{'asynchronous ' if is_async else ''}context manager protocol"
+            f"'{context_type.__qualname__}' object does not support the asynchronous context manager protocol"
         )
-    if is_async:
-        await enter(value)
-    else:
-        enter(value)
+    await enter(value)
     return value
 
 
@@ -756,13 +753,19 @@ async def call_with_hooks_async(
                 replaced_by = hook_call
                 replacement = value
                 continue
-            context = await _enter_async(value, kind)
+            if kind == RESULT_GENERATOR or kind == RESULT_CONTEXT:
+                # in this frame, as AsyncExitStack.enter_context enters it: not in a coroutine of
+                # its own, where a StopIteration it raised would become a RuntimeError right away
+                context = _enter(value, kind)
+            else:
+                context = await _enter_async(value, kind)
             if contexts is None:
                 contexts = []
             contexts.append((hook_call, context, kind in (RESULT_ASYNC_CONTEXT, RESULT_ASYNC_GENERATOR)))
             indent += 2
         if tracer is not None:
             tracer.calling_original(dispatcher.slot, indent)
+        _sync_defaults(dispatcher)  # a hook may have assigned them
         result = await dispatcher.function(*args, **kwargs)
         if tracer is not None:
             tracer.original_returned(indent, result)
@@ -775,13 +778,31 @@ async def call_with_hooks_async(
             for hook_call, context, is_async in contexts:
                 if not is_async:  # a sync context: no coroutine to make
                     result = _process_result(hook_call, context, result, tracer, indent)
-                elif type(context) is AsyncGeneratorContext or hasattr(context, "process_result"):
+                elif type(context) is AsyncGeneratorContext:
                     result = await _process_result_async(hook_call, context, result, tracer, indent)
+                elif hasattr(context, "process_result"):
+                    # an async context manager's, sync or ``async def``: called in this frame,
+                    # where a StopIteration it raises stays one for the exits, as in `async with`
+                    if tracer is not None:
+                        tracer.processing_result(indent, hook_call)
+                    try:
+                        new_result = context.process_result(result)
+                        if isinstance(new_result, Coroutine):
+                            new_result = await new_result
+                    except Exception:
+                        logs.log_process_result_error(hook_call.hook)
+                        raise
+                    if tracer is not None:
+                        tracer.result_processed(indent, hook_call, result, new_result)
+                    if new_result is not None:
+                        result = new_result
                 indent += 2
     except BaseException as exc:
         if tracer is not None:
             tracer.raised(exc)
         if contexts is None or not await unwind_async(contexts, exc, tracer):
+            if isinstance(exc, StopIteration):
+                raise _coroutine_raised(exc) from exc
             raise
         return None  # a context suppressed the exception, as an `async with` block would
     if contexts is not None:
@@ -951,6 +972,7 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
             index += 1
         if index < count:
             return call_with_hooks(dispatcher, calls, index, value, None, args, kwargs)
+        _sync_defaults(dispatcher)  # a hook may have assigned them
         return function(*args, **kwargs)
 
     # --- only in this twin ---
@@ -985,7 +1007,10 @@ async def dispatch_async(dispatcher: Dispatcher, args: tuple[Any, ...], kwargs: 
     value = None
     while index < count:
         hook_call = calls[index]
-        value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+        try:
+            value = _call_hook_packed(dispatcher, hook_call, args, kwargs)
+        except StopIteration as exc:
+            raise _coroutine_raised(exc) from exc
         if value is not None:
             if type(value) is not CoroutineType:
                 break
@@ -1000,6 +1025,7 @@ async def dispatch_async(dispatcher: Dispatcher, args: tuple[Any, ...], kwargs: 
         index += 1
     if index < count:
         return await call_with_hooks_async(dispatcher, calls, index, value, None, args, kwargs)
+    _sync_defaults(dispatcher)  # a hook may have assigned them
     return await function(*args, **kwargs)
 
 

@@ -155,6 +155,67 @@ def test_the_hooks_run_when_the_coroutine_runs_not_when_it_is_created() -> None:
     assert log[2:] == ["audit", "method<", "method>"]
 
 
+@pytest.mark.parametrize("made", ["while stopped", "on generated code"])
+def test_a_coroutine_made_before_the_hooks_take_the_general_path_runs_them(made: str) -> None:
+    """A coroutine runs the hooks in force when it starts, also when they changed to hooks that
+    only the general path serves (``*args, **kwargs``) after it was made."""
+    log: list[Any] = []
+    Service = make_service(log)
+
+    @hook
+    def spread(*args: Any, **kwargs: Any) -> None:
+        log.append(("spread", len(args), sorted(kwargs)))
+
+    expected: list[Any] = []
+    if made == "while stopped":
+        Service.fetch.bind(spread)
+        with hookfast.skip_all_hooks():
+            coroutine = Service().fetch(1)
+    else:
+
+        @Service.fetch.bind
+        @hook
+        def plain(self: Any, value: int) -> None:
+            log.append("plain")
+
+        assert Service.fetch.__hooks__.call_path != "dispatcher"
+        coroutine = Service().fetch(1)
+        Service.fetch.bind(spread)
+        expected.append("plain")
+    assert Service.fetch.__hooks__.call_path == "dispatcher"
+    assert run(coroutine) == 2
+    assert log == [*expected, ("spread", 2, []), "method<", "method>"]
+
+
+def test_a_coroutine_made_before_the_first_bind_runs_the_hooks_whatever_the_slots_names() -> None:
+    """Generated code cannot take a slot whose names look like its own (``_hf_*``): such a slot
+    keeps the general path, and a coroutine made while it had no hook still runs the hooks bound
+    before it starts."""
+    log: list[Any] = []
+
+    @support_hooks
+    class Service:
+        @slot
+        async def fetch(self, _hf_value: int) -> int:
+            log.append("method")
+            return _hf_value * 2
+
+    coroutine = Service().fetch(1)
+
+    @Service.fetch.bind
+    @hook
+    def audit(self: Any, _hf_value: int) -> None:
+        log.append("audit")
+
+    assert Service.fetch.__hooks__.call_path == "dispatcher"
+    assert run(coroutine) == 2
+    assert log == ["audit", "method"]
+    Service.fetch.unbind(audit)
+    assert Service.fetch.__hooks__.call_path == "plain"
+    assert run(Service().fetch(2)) == 4
+    assert log == ["audit", "method", "method"]
+
+
 def test_an_async_def_hook_value_replaces_the_result() -> None:
     log: list[Any] = []
     Service = make_service(log)
@@ -358,6 +419,97 @@ def test_an_exception_in_each_place_exits_every_entered_context(where: str) -> N
         assert log[-1] == ("outer saw", expected.__name__)
     if where != "aenter":  # an __aenter__ that raised was never entered, so it is not exited
         assert [entry for entry in log if isinstance(entry, tuple) and entry[0] == "inner>"]
+
+
+@pytest.mark.parametrize("general_path", [False, True], ids=["generated", "dispatcher"])
+@pytest.mark.parametrize("where", ["hook", "enter", "process_result", "exit"])
+def test_a_stop_iteration_reaches_the_exits_as_itself(
+    where: str, general_path: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A StopIteration raised by a sync part of a hook on an async slot reaches the other exits as
+    a StopIteration, as in nested ``async with`` blocks (and ``AsyncExitStack``, so onETL); only
+    leaving the call, it becomes ``RuntimeError("coroutine raised StopIteration")``, worded as
+    CPython words it on both backends, on the general path too."""
+    log: list[Any] = []
+    Service = make_service(log)
+    error = StopIteration(where)
+
+    class Outer:
+        def __init__(self, *args: Any) -> None:
+            pass
+
+        def __enter__(self) -> Outer:
+            return self
+
+        def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+            log.append(("outer saw", type(exc).__name__))
+
+    class Raiser:
+        def __init__(self, *args: Any) -> None:
+            if where == "hook":
+                raise error
+
+        def __enter__(self) -> Raiser:
+            if where == "enter":
+                raise error
+            return self
+
+        def __exit__(self, *exc_info: Any) -> None:
+            if where == "exit":
+                raise error
+
+    class AsyncRaiser:  # where the process_result of an async context manager is a sync method
+        def __init__(self, *args: Any) -> None:
+            pass
+
+        async def __aenter__(self) -> AsyncRaiser:
+            return self
+
+        async def __aexit__(self, *exc_info: Any) -> None:
+            pass
+
+        def process_result(self, result: int) -> None:
+            raise error
+
+    if not general_path:  # hooks taking the slot's arguments alike: generated code serves them
+
+        def taking_the_slots_arguments(raises: bool) -> Any:
+            def __init__(self: Any, obj: Any, value: int) -> None:
+                if raises:
+                    raise error
+
+            return __init__
+
+        Outer.__init__ = taking_the_slots_arguments(False)  # type: ignore[method-assign]
+        Raiser.__init__ = taking_the_slots_arguments(where == "hook")  # type: ignore[method-assign]
+        AsyncRaiser.__init__ = taking_the_slots_arguments(False)  # type: ignore[method-assign]
+    Service.fetch.bind(hook(Outer))
+    Service.fetch.bind(hook(AsyncRaiser if where == "process_result" else Raiser))
+    assert Service.fetch.__hooks__.call_path == ("dispatcher" if general_path else "generated")
+    caplog.set_level(logging.ERROR, logger="hookfast")
+    with pytest.raises(RuntimeError, match=r"^coroutine raised StopIteration$") as info:
+        run(Service().fetch(1))
+    assert info.value.__cause__ is error
+    assert log[-1] == ("outer saw", "StopIteration")
+    logged = [record.exc_info[0] for record in caplog.records if record.exc_info]
+    assert logged == ([StopIteration] if where in ("hook", "process_result") else [])
+
+
+def test_a_stop_iteration_from_a_hook_before_any_context_is_worded_as_cpython_words_it() -> None:
+    log: list[Any] = []
+    Service = make_service(log)
+    error = StopIteration("hook")
+
+    @Service.fetch.bind
+    @hook
+    def stop(*args: Any) -> None:
+        raise error
+
+    assert Service.fetch.__hooks__.call_path == "dispatcher"
+    with pytest.raises(RuntimeError, match=r"^coroutine raised StopIteration$") as info:
+        run(Service().fetch(1))
+    assert info.value.__cause__ is error
+    assert log == []
 
 
 def test_an_async_hook_error_is_logged_as_the_hooks(caplog: pytest.LogCaptureFixture) -> None:

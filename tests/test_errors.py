@@ -6,6 +6,7 @@ behind (the conftest separately checks that hooks are not left globally stopped)
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import linecache
 import logging
@@ -723,6 +724,54 @@ def test_exit_raising_on_success_raises():
     with pytest.raises(OSError) as info:
         Service().run()
     assert info.value is exit_error
+
+
+@pytest.mark.parametrize("general_path", [False, True], ids=["generated", "dispatcher"])
+def test_exits_raising_after_success_chain_as_exit_stack_chains_them(general_path):
+    """After a call that succeeded, an exit that raises is passed to the outer exits, whose own
+    error does not get it as ``__context__`` (``contextlib.ExitStack``'s rule, so onETL's), on
+    every call path: the inner exit's error is not being handled while the outer exit runs."""
+    inner_error = OSError("inner exit")
+    outer_error = KeyError("outer exit")
+    seen = []
+
+    @support_hooks
+    class Service:
+        @slot
+        def run(self):
+            return "ok"
+
+    class Outer:
+        def __init__(self, instance):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, exc_type, exc, tb):
+            seen.append(("outer", exc))
+            raise outer_error
+
+    class Inner(Outer):
+        def __exit__(self, exc_type, exc, tb):
+            seen.append(("inner", exc))
+            raise inner_error
+
+    if general_path:  # a hook taking *args, **kwargs: only the general path serves it
+        Outer.__init__ = lambda self, *args, **kwargs: None
+    Service.run.bind(hook(Outer))
+    Service.run.bind(hook(Inner))
+    assert Service.run.__hooks__.call_path == ("dispatcher" if general_path else "generated")
+    with pytest.raises(KeyError) as info:
+        Service().run()
+    assert info.value is outer_error
+    assert info.value.__context__ is None
+    assert seen == [("inner", None), ("outer", inner_error)]
+
+    with pytest.raises(KeyError), contextlib.ExitStack() as stack:  # the rule followed
+        stack.enter_context(Outer(None))
+        stack.enter_context(Inner(None))
+    assert outer_error.__context__ is None
 
 
 # --------------------------------------------------------------------------- BaseException
