@@ -289,8 +289,10 @@ def import_plugins(
             the original exception is available as ``__cause__``.
 
     Example:
-        >>> import_plugins("mylib.plugins", blacklist=["broken-plugin"])  # doctest: +SKIP
-        ['my-plugin']
+        With no distribution declaring an entry point in the group, nothing is loaded:
+
+        >>> import_plugins("mylib.plugins", blacklist=["broken-plugin"])
+        []
     """
     return _import_plugins(group, whitelist, blacklist, env_prefix=None)
 
