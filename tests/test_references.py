@@ -484,7 +484,8 @@ def test_introspection_is_the_same_in_every_state(kind: str) -> None:
             attribute.__qualname__,
             attribute.__doc__,
             attribute.__module__,
-            # not of `function`: the pure-Python dispatcher's code is hookfast's (docs/compatibility.md)
+            # not of `function`: the pure-Python dispatcher's code is hookfast's
+            # (docs/migrating-from-onetl.md)
             inspect.getsourcefile(held_function),
             "def run" in inspect.getsource(function),
         )
