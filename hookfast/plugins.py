@@ -288,7 +288,7 @@ def import_plugins(
             distribution and version, the failing import statement and how to blacklist the plugin;
             the original exception is available as ``__cause__``.
 
-    Example:
+    Examples:
         With no distribution declaring an entry point in the group, nothing is loaded:
 
         >>> import_plugins("mylib.plugins", blacklist=["broken-plugin"])

@@ -45,7 +45,7 @@ def trace() -> Iterator[list[TracedCall]]:
             duration), what the method did, and how the call ended. The list stays readable
             after the block.
 
-    Example:
+    Examples:
         >>> import hookfast
         >>> @hookfast.support_hooks
         ... class Service:
