@@ -1,4 +1,4 @@
-"""Every reference to a slot dispatches (SPEC §3, last bullets), and ``Cls.method`` is function-like.
+"""Every reference to a slot dispatches (docs/migrating-from-onetl.md), and ``Cls.method`` is function-like.
 
 Whatever a user holds (``Cls.method``, ``obj.method``, the function in ``Cls.__dict__``, a bound
 method kept since before any hook was bound, a ``functools.wraps`` copy's target) runs the hooks
