@@ -1,7 +1,9 @@
 """hookfast: a Cython-accelerated, drop-in replacement for onETL's method hooks.
 
-Change ``from onetl.hooks import ...`` to ``from hookfast import ...``; everything behaves the same,
-only faster. ``hookfast.BACKEND`` says which dispatch backend is active (``"cython"`` or ``"python"``).
+Change ``from onetl.hooks import ...`` to ``from hookfast import ...``: the API and the behaviour are
+onETL's, except the deliberate differences that docs/migrating-from-onetl.md lists (most of them
+onETL bugs fixed), only faster. ``hookfast.BACKEND`` says which dispatch backend is active
+(``"cython"`` or ``"python"``).
 """
 
 from __future__ import annotations

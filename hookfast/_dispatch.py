@@ -75,8 +75,10 @@ else:
     else:
         backend = _compiled
 
-#: ``"cython"`` or ``"python"``: the backend chosen at import time.
 BACKEND: str = backend.BACKEND
+"""``"cython"`` or ``"python"``: the dispatch backend chosen when hookfast was imported (the compiled
+one unless ``HOOKFAST_NO_EXTENSIONS`` is set, the extension was not built, or the interpreter is not
+CPython)."""
 
 #: The backend that slots registered from now on use; tests switch it with :func:`using`.
 current: Backend = backend

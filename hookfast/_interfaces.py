@@ -1,15 +1,11 @@
 """The interfaces between hookfast's layers, for type checkers only (nothing imports this at run time).
 
-The layers depend one way, downwards::
-
-    hookfast (package API) -> support_hooks, hooks_state -> slot -> hook -> _registry
-        -> _dispatch (selector) -> _dispatch_c | _dispatch_py -> logs, exceptions, _kinds
-    hookfast.runner -> _dispatch -> _runner_c | _runner_py
-
-The registry mutates declarations and hooks without importing the modules that define them: it
-sees them through :class:`Declaration` and :class:`BoundHook`. The thin layer sees a dispatch
-backend through :class:`Backend`, which both twins satisfy (``_dispatch.py`` checks it for
-``mypy --strict``; ``mypy.stubtest`` checks the compiled twin's stub against the module in CI).
+The layers depend one way, downwards: docs/architecture.md draws them, and
+tests/test_architecture.py checks that drawing against the imports. The registry mutates
+declarations and hooks without importing the modules that define them: it sees them through
+:class:`Declaration` and :class:`BoundHook`. The thin layer sees a dispatch backend through
+:class:`Backend`, which both twins satisfy (``_dispatch.py`` checks it for ``mypy --strict``;
+``mypy.stubtest`` checks the compiled twin's stub against the module in CI).
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 __all__ = ["NOTICE", "notice_enabled"]
 
-#: Log level of the per-call tracing, below DEBUG so that ordinary debug logs stay readable.
 NOTICE = 5
+"""The log level (5) of the per-call tracing messages, below DEBUG so that ordinary debug logs stay
+readable: ``logging.getLogger("hookfast").setLevel(hookfast.NOTICE)`` shows them."""
 logging.addLevelName(NOTICE, "NOTICE")
 
 slot_logger = logging.getLogger("hookfast.slot")

@@ -18,7 +18,8 @@ code catching either name catches both::
 
 Imported after ``onetl``, it raises :class:`ImportError`: onETL's classes would already hold
 onETL's own slot wrappers, and only some of them would change engine. The logs are hookfast's
-(loggers ``hookfast.*``, not ``onetl.hooks.*``); docs/compatibility.md lists the other differences.
+(loggers ``hookfast.*``, not ``onetl.hooks.*``); docs/migrating-from-onetl.md lists the other
+differences.
 """
 
 from __future__ import annotations

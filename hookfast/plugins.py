@@ -288,9 +288,11 @@ def import_plugins(
             distribution and version, the failing import statement and how to blacklist the plugin;
             the original exception is available as ``__cause__``.
 
-    Example:
-        >>> import_plugins("mylib.plugins", blacklist=["broken-plugin"])  # doctest: +SKIP
-        ['my-plugin']
+    Examples:
+        With no distribution declaring an entry point in the group, nothing is loaded:
+
+        >>> import_plugins("mylib.plugins", blacklist=["broken-plugin"])
+        []
     """
     return _import_plugins(group, whitelist, blacklist, env_prefix=None)
 

@@ -1,6 +1,6 @@
 """An mmcv-style hook runner: a runner owns the flow and calls priority-ordered hook objects at named points.
 
-The second hook design of hookfast's seeds (mmcv's ``Hook`` / ``Runner.register_hook`` /
+hookfast's second hook design, mmcv's (``Hook`` / ``Runner.register_hook`` /
 ``call_hook``): code written for mmcv ports by changing the import::
 
     from hookfast.runner import Hook, HookRunner

@@ -775,7 +775,7 @@ def slot(method: Any) -> Any:  # noqa: F811 - typing.overload without importing 
     dispatch. Dunder methods (``__init__``) are allowed, other names starting with ``_`` are not.
 
     A decorator may stand above ``@slot`` if it uses ``functools.wraps``: ``Cls.method.bind`` then
-    works through it, and a call runs the decorator, then the hooks, then the method.
+    works through it, and a call runs the hooks, then the decorator, then the method, as in onETL.
 
     Raises:
         SyntaxError: the method is already a slot.

@@ -40,15 +40,27 @@ def trace() -> Iterator[list[TracedCall]]:
 
     Yields:
         The list that receives one :class:`TracedCall` per slot call, in the order the calls
-        started (an inner call made by a hook or a method comes after the outer one). Each has the
-        hooks that ran (:class:`TracedHook`: the hook, its kind, its outcome, its duration), what
-        the method did, and how the call ended. The list stays readable after the block.
+            started (an inner call made by a hook or a method comes after the outer one). Each
+            has the hooks that ran (:class:`TracedHook`: the hook, its kind, its outcome, its
+            duration), what the method did, and how the call ended. The list stays readable
+            after the block.
 
-    Example:
-        >>> with hookfast.trace() as calls:  # doctest: +SKIP
-        ...     service.run(1)
-        >>> calls  # doctest: +SKIP
-        [<TracedCall Service.run returned method=returned hooks=[app.audit returned] 3.1 µs>]
+    Examples:
+        >>> import hookfast
+        >>> @hookfast.support_hooks
+        ... class Service:
+        ...     @hookfast.slot
+        ...     def run(self, amount):
+        ...         return amount * 2
+        >>> @Service.run.bind
+        ... @hookfast.hook
+        ... def audit(service, amount):
+        ...     pass
+        >>> with hookfast.trace() as calls:
+        ...     Service().run(1)
+        2
+        >>> [(run.hook is audit, run.outcome) for run in calls[0].hooks]
+        [(True, 'returned')]
     """
     # ended blocks a copied context still holds record nothing: leave them out
     outer = tuple(recording for recording in recorders.get() if recording.active)

@@ -221,3 +221,67 @@ def test_the_twin_check_fails_on_a_body_changed_in_one_twin(
     drifted = tmp_path / PYTHON_TWIN.name
     drifted.write_text(source[:start] + body.replace(old, new, 1) + source[end:])
     assert check_twins.compare(drifted, COMPILED_TWIN) != []
+
+
+# --------------------------------------------------------------------------- the drawing of the layers
+
+_DRAWN_MODULE = re.compile(r"(?<![\w/.])(\w+\.pyx?|bench/)(?![\w])")
+
+
+def _drawn_rows() -> dict[str, int]:
+    """The row of each module in docs/architecture.md's drawing of the layers (0 is the top)."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("## The layers") :]
+    drawing = section[section.index("```\n") + 4 :]
+    drawing = drawing[: drawing.index("```")]
+    rows: dict[str, int] = {}
+    row = -1
+    for line in drawing.splitlines():
+        names = _DRAWN_MODULE.findall(line)
+        if not names:
+            continue  # a line of description
+        row += 1
+        for name in names:
+            module = "hookfast.bench" if name == "bench/" else f"hookfast.{name.rsplit('.', 1)[0]}"
+            rows[module.replace("hookfast.__init__", "hookfast")] = row
+    return rows
+
+
+def _row_of(module: str, rows: dict[str, int]) -> int | None:
+    if module.startswith("hookfast.bench."):
+        module = "hookfast.bench"
+    return rows.get(module)
+
+
+def _upward_imports(rows: dict[str, int], modules: dict[str, Path]) -> list[str]:
+    """The imports that go to a module drawn on the importer's row or above it."""
+    wrong = []
+    for name, path in modules.items():
+        row = _row_of(name, rows)
+        for imported in _imports(path, modules):
+            below = _row_of(imported, rows)
+            if name.startswith("hookfast.bench") and imported.startswith("hookfast.bench"):
+                continue  # the report's own steps are one box of the drawing
+            if row is None or below is None or below <= row:
+                wrong.append(f"{name} (row {row}) imports {imported} (row {below})")
+    return wrong
+
+
+def test_the_drawing_of_the_layers_matches_the_imports() -> None:
+    """docs/architecture.md draws every module, each below every module that imports it."""
+    rows = _drawn_rows()
+    assert rows["hookfast"] < rows["hookfast.slot"] < rows["hookfast._registry"] < rows["hookfast._dispatch"]
+    modules = _modules()
+    undrawn = sorted(name for name in modules if _row_of(name, rows) is None)
+    assert not undrawn, f"docs/architecture.md does not draw {undrawn}"
+    wrong = _upward_imports(rows, modules)
+    assert not wrong, "docs/architecture.md draws these imports upwards:\n" + "\n".join(wrong)
+
+
+def test_the_drawing_check_finds_an_upward_import() -> None:
+    rows = _drawn_rows()
+    modules = _modules()
+    # logs.py imports _codegen.py: drawing it below (or beside) _codegen.py is wrong
+    for misplaced in (rows["hookfast._codegen"], rows["hookfast._codegen"] + 1):
+        wrong = _upward_imports({**rows, "hookfast.logs": misplaced}, modules)
+        assert any(entry.startswith("hookfast.logs ") and "hookfast._codegen" in entry for entry in wrong)

@@ -1,4 +1,4 @@
-"""Calling a slot (SPEC §3): receivers, arguments, ordering, results, contexts, exceptions, super().
+"""Calling a slot: receivers, arguments, ordering, results, contexts, exceptions, super().
 
 Every test records what runs in a ``calls`` list and compares the whole trace, so a hook that runs
 twice, too early or not at all fails the test. Classes are defined inside the tests: the dispatch
@@ -1875,7 +1875,7 @@ def test_explicit_base_call_on_child_with_plain_override_runs_hooks():
     assert calls == [("base hook", "Child"), "base method"]
 
 
-# What is in progress decides delegation (SPEC §3). The plain-override and diamond lists below are
+# What is in progress decides delegation (docs/priorities.md). The plain-override and diamond lists below are
 # what onETL 0.17 records for the same programs (checked against onetl==0.17.0); recursion is
 # where hookfast deliberately differs (onETL's process-wide counter skipped the inner calls).
 

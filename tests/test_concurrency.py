@@ -1,4 +1,4 @@
-"""SPEC §3 (last bullet), §5 and §9: slots under threads and asyncio tasks.
+"""Slots under threads and asyncio tasks: delegation decided per call, states, onETL's counter fixed.
 
 Every hook records ``(token, name)`` for the call it runs in; each call passes a fresh token, so
 the records of one call can be picked out of the shared log and counted. Thread start and the

@@ -1,4 +1,4 @@
-"""Declaring slots and hooks (SPEC §2) and the errors raised on bad declarations.
+"""Declaring slots and hooks (docs/slots-and-hooks.md) and the errors raised on bad declarations.
 
 Every class is defined inside its test, so that it is built with the backend of the test's parameter.
 Failing declarations must leave nothing half-registered: the class, the slot and the hook are checked

@@ -915,8 +915,8 @@ SLOT = ClassSpec("slot")
 SUPER = ClassSpec("slot", call_super=True)
 
 REGRESSIONS: dict[str, Program] = {
-    # the seed's shape: function, generator and context manager with every priority, on a 2-level chain
-    "seed_priorities_two_levels": Program(
+    # examples/priorities.py's shape: function, generator, context manager, every priority, 2 levels
+    "priorities_two_levels": Program(
         "method",
         "2",
         (SLOT, SUPER),

@@ -1,4 +1,4 @@
-"""Errors of a slot call (SPEC §3.3, §3.7; ONETL_BEHAVIOUR §7, §8): SignatureError and hook failures.
+"""Errors of a slot call: SignatureError (onETL's message) and hook failures.
 
 Each test also checks that the slot works normally on the next call, so a failure leaves no state
 behind (the conftest separately checks that hooks are not left globally stopped).
@@ -26,7 +26,7 @@ def _name(obj: Any) -> str:
 
 
 def _expected_signature_message(method: Any, callback: Any) -> str:
-    """The SignatureError text, built exactly as onETL builds it (ONETL_BEHAVIOUR §7)."""
+    """The SignatureError text, built exactly as onETL 0.17 builds it."""
     method_line = inspect.getsourcelines(method)[1]
     callback_line = inspect.getsourcelines(callback)[1]
     return (

@@ -41,7 +41,7 @@ def test_examples_priorities_script_runs() -> None:
 
 
 def test_examples_training_loop_script_runs() -> None:
-    """The mmcv-style runner example: the seed's OptimizerHook fits y = 2x; output as documented."""
+    """The mmcv-style runner example: mmcv's OptimizerHook fits y = 2x; output as documented."""
     script = EXAMPLES / "training_loop.py"
     result = run_example(script)
     assert result.returncode == 0, result.stderr

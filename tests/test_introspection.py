@@ -224,7 +224,8 @@ def test_unbind_removes_every_binding_of_the_hook_to_that_slot() -> None:
 
 
 def test_the_documents_describe_unbind_as_it_behaves() -> None:
-    """README and docs/compatibility.md say that unbind removes every binding to the slot: it does."""
+    """docs/introspection.md and docs/migrating-from-onetl.md say that unbind removes every binding
+    to the slot: it does."""
     calls: list[str] = []
     C = make_class("method", calls)
     twice = recorder(calls, "twice")
@@ -233,7 +234,7 @@ def test_the_documents_describe_unbind_as_it_behaves() -> None:
     C.m.unbind(twice)
     assert call(C, calls) == ["m"]  # one unbind: no binding of it left there
     root = Path(__file__).resolve().parent.parent
-    for document in ("README.md", "docs/compatibility.md"):
+    for document in ("docs/introspection.md", "docs/migrating-from-onetl.md"):
         text = " ".join((root / document).read_text(encoding="utf-8").split())
         sentences = [sentence for sentence in re.split(r"(?<=\.) ", text) if "unbind" in sentence]
         claims = [sentence for sentence in sentences if "binding" in sentence]

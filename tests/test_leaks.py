@@ -1,4 +1,4 @@
-"""No leaks (SPEC §8): hooked calls must not grow memory or change any reference count, on both backends.
+"""No leaks: hooked calls must not grow memory or change any reference count, on both backends.
 
 The scenarios and the measurement live in ``scripts/leak_check.py`` (which runs 10**6 calls per
 scenario); here each scenario gets ~1,000 warm-up calls, then 20,000 measured calls:

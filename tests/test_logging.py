@@ -1,4 +1,4 @@
-"""Logging (SPEC §4; ONETL_BEHAVIOUR §11): registration line, exact per-call NOTICE tracing, level changes.
+"""Logging as onETL 0.17 logs: registration line, exact per-call NOTICE tracing, level changes.
 
 The expected lines are onETL 0.17's templates with hookfast's "|Hooks|" prefix and "hookfast" logger
 names. When the reference onETL is installed in ``/tmp/ref`` (or ``HOOKFAST_ONETL_PYTHON`` names its

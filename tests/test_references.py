@@ -1,4 +1,4 @@
-"""Every reference to a slot dispatches (SPEC §3, last bullets), and ``Cls.method`` is function-like.
+"""Every reference to a slot dispatches (docs/migrating-from-onetl.md), and ``Cls.method`` is function-like.
 
 Whatever a user holds (``Cls.method``, ``obj.method``, the function in ``Cls.__dict__``, a bound
 method kept since before any hook was bound, a ``functools.wraps`` copy's target) runs the hooks
@@ -484,7 +484,8 @@ def test_introspection_is_the_same_in_every_state(kind: str) -> None:
             attribute.__qualname__,
             attribute.__doc__,
             attribute.__module__,
-            # not of `function`: the pure-Python dispatcher's code is hookfast's (docs/compatibility.md)
+            # not of `function`: the pure-Python dispatcher's code is hookfast's
+            # (docs/migrating-from-onetl.md)
             inspect.getsourcefile(held_function),
             "def run" in inspect.getsource(function),
         )

@@ -1162,11 +1162,11 @@ def test_get_hook_info_lists_own_points_after_mmcv_stages(runner_class: type[Hoo
     assert runner.get_hook_info() == "after_run:\n" + line + separator + "\non_batch:\n" + line + separator
 
 
-# --------------------------------------------------------------------------- the seed's example, runners
+# --------------------------------------------------------------------------- mmcv's example, runners
 
 
-def test_seed_optimizer_hook(runner_class: type[HookRunner]) -> None:
-    """The seed's OptimizerHook, registered with priority="HIGH", steps the runner's optimizer."""
+def test_mmcv_optimizer_hook(runner_class: type[HookRunner]) -> None:
+    """mmcv's OptimizerHook, registered with priority="HIGH", steps the runner's optimizer."""
     calls: list[Any] = []
     clip_grad = types.SimpleNamespace(
         clip_grad_norm_=lambda params, **kwargs: calls.append(("clip", params, kwargs))

@@ -816,7 +816,7 @@ def acts(name: str, *action: Any) -> MethodSpec:
 
 
 REGRESSIONS: dict[str, Program] = {
-    # the seed's OptimizerHook beside a generic hook, registered with names, members and ints
+    # mmcv's OptimizerHook beside a generic hook, registered with names, members and ints
     "mmcv_priorities_and_forwarding": Program(
         classes=(ClassSpec(-1, (NEVER("after_train_iter"),)), ClassSpec(-1, (NEVER("after_iter"),))),
         hooks=(1, 2, 2, -1),

@@ -1,4 +1,4 @@
-"""The four independent enable/disable levels (SPEC §5): global, class, slot and hook.
+"""The four independent enable/disable levels (docs/states.md): global, class, slot and hook.
 
 Every test builds its classes inside the test so that they use the backend of the test's parameter.
 ``build(kind)`` makes a class whose slot ``m`` is a regular method, a classmethod or a staticmethod,
@@ -491,7 +491,8 @@ def test_resuming_one_level_never_resumes_another(
 
 def test_class_level_is_independent_of_the_slot_level(setup: Setup) -> None:
     """Deliberate difference: onETL aliased the class level to each slot's switch, so a class resume
-    undid a slot suspend (and vice versa); SPEC §5 makes the levels independent."""
+    undid a slot suspend (and vice versa); hookfast keeps the levels independent, as onETL's design
+    document describes them."""
     setup.cls.m.suspend_hooks()
     setup.cls.resume_hooks()
     assert not setup.runs()

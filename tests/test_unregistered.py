@@ -129,7 +129,8 @@ def test_slot_without_support_hooks_is_only_marked() -> None:
     assert C().m() == "plain"
 
 
-# the design document's "Define a slot" (tests/test_seed_examples.py has its other examples)
+# the design document's "Define a slot" (tests/test_design_document_examples.py has its
+# other examples)
 def test_define_slot_plain_class_and_marked_method() -> None:
     class MyClass:
         def __init__(self, data):

@@ -1,8 +1,9 @@
-"""Every example of the design document (seeds/004_f83764e6385020bc.txt) with its import changed to hookfast.
+"""Every example of onETL's hooks design document ("High level design" in onETL's documentation on
+hooks), with its import changed to hookfast.
 
 The examples are copied as written; only ``from onetl.hooks import ...`` becomes ``from hookfast import ...``.
 Where the document leaves a placeholder (``# do something``, ``magic(e)``, ``finalizer()``) the test
-records into a list; obvious typos of the document are fixed and marked ``# seed typo:``.
+records into a list; obvious typos of the document are fixed and marked ``# document typo:``.
 Classes are defined inside the tests because the backend is chosen when ``@support_hooks`` runs.
 """
 
@@ -68,7 +69,7 @@ def test_tldr(capsys: pytest.CaptureFixture[str]) -> None:
         print(obj.data, arg)
 
     obj = MyClass(1)
-    obj.method(2)  # will call callback(obj, 2)  -- seed typo: the document says callback(obj, 1)
+    obj.method(2)  # will call callback(obj, 2)  -- document typo: the document says callback(obj, 1)
 
     # prints "1 2"
     assert capsys.readouterr().out == "1 2\n"
@@ -329,7 +330,7 @@ def test_context_manager_hook(capsys: pytest.CaptureFixture[str]) -> None:
 
         def __enter__(self):
             # do something on enter
-            print(self.obj.data, self.arg)  # seed typo: the document prints obj.data, arg (undefined names)
+            print(self.obj.data, self.arg)  # document typo: it prints obj.data, arg (undefined names)
             return self
 
         def __exit__(self, exc_type, exc_value, traceback):
@@ -358,7 +359,7 @@ def test_context_manager_hook_with_process_result(capsys: pytest.CaptureFixture[
 
         def __enter__(self):
             # do something on enter
-            print(self.obj.data, self.arg)  # seed typo: the document prints obj.data, arg (undefined names)
+            print(self.obj.data, self.arg)  # document typo: it prints obj.data, arg (undefined names)
             return self
 
         def __exit__(self, exc_type, exc_value, traceback):
@@ -444,7 +445,7 @@ def test_generator_hook_with_try_except_finally(capsys: pytest.CaptureFixture[st
 
             yield  # method is called here
         except Exception as e:
-            process_exception(e)  # seed typo: the document passes `a`
+            process_exception(e)  # document typo: the document passes `a`
         finally:
             # this is called after original method body
             finalizer()
@@ -565,7 +566,8 @@ def test_result_chain_through_process_result() -> None:
 
 @pytest.mark.parametrize("falsy", [0, "", False, [], ()])
 def test_only_none_is_ignored(falsy: Any) -> None:
-    """The document writes ``new_result or original_result``; SPEC §3.5: only None is ignored."""
+    """The document writes ``new_result or original_result``; onETL's code ignores
+    only None, and so does hookfast."""
     MyClass = make_my_class()
 
     @MyClass.method.bind
@@ -942,7 +944,7 @@ def test_level_4_hook() -> None:
 def test_levels_are_independent() -> None:
     """Stopping level 1 wins over the others; resuming level 1 does not resume level 2, and so on.
 
-    SPEC §5 makes the class level a switch of its own. In onETL 0.17 ``C.suspend_hooks()`` only sets
+    The document makes the class level a switch of its own. In onETL 0.17 ``C.suspend_hooks()`` only sets
     each slot's flag, so ``C.m.resume_hooks()`` undoes it; hookfast keeps the levels independent.
     """
     calls: list[str] = []
@@ -1056,7 +1058,7 @@ def test_notice_logs(notice_logs: pytest.LogCaptureFixture) -> None:
     owner = MyClass.__qualname__
     name1 = f"{__name__}.{callback1.__qualname__}"
     name2 = f"{__name__}.{callback2.__qualname__}"
-    # the document's sample lines, with the real templates (SPEC §4, ONETL_BEHAVIOUR.md §11)
+    # the document's sample lines, with onETL 0.17's real templates (tests/test_logging.py)
     assert messages == [
         f"|Hooks| 2 hooks registered for '{owner}.method'",
         f"|Hooks| Calling hook '{name1}' (1 of 2)",
