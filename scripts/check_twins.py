@@ -49,8 +49,8 @@ _KEYWORDS = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _ANNOTATED = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s*:\s*[^=]+?(?:=\s*(?P<value>.+))?$")
-#: ``<Type>`` and ``<Type*>`` casts of the compiled twin
-_CAST = re.compile(r"<\s*[A-Za-z_][\w.]*\s*\**\s*>")
+#: ``<Type>``, ``<Type*>`` and (checked) ``<Type?>`` casts of the compiled twin
+_CAST = re.compile(r"<\s*[A-Za-z_][\w.]*\s*[*?]*\s*>")
 #: the C API and the compiled twin's raw C helpers
 _C_API = re.compile(r"^(?:_?Py[A-Z_]\w*|hookfast_\w+|_vectorcall_or_null|_steal|_decref)$")
 #: how each twin passes a call's arguments on: the caller's C array (compiled), or (args, kwargs)
