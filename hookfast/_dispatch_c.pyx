@@ -894,14 +894,14 @@ cdef int _position(Dispatcher dispatcher, object receiver, object stack) except 
     found = _type_lookup(owner, dispatcher.name)
     if (found is NULL or found is <PyObject*>dispatcher.active_value
             or found is <PyObject*>dispatcher.original_value):
-        # --- only in this twin ---
+        # --- only in this twin: the memo above ---
         _remember(dispatcher, owner, POSITION_MOST_DERIVED)
         # --- end of only in this twin ---
         return POSITION_MOST_DERIVED
     if dispatcher.has_children:
         resolved = _dispatcher_of(<object>found)
         if resolved is not None and dispatcher in (<Dispatcher>resolved).parents:
-            # --- only in this twin ---
+            # --- only in this twin: the memo above ---
             _remember(dispatcher, owner, POSITION_DELEGATED)
             # --- end of only in this twin ---
             return POSITION_DELEGATED

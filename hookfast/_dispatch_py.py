@@ -1002,7 +1002,7 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
             return call_with_hooks(dispatcher, calls, index, value, None, args, kwargs)
         return function(*args, **kwargs)
 
-    # --- only in this twin ---
+    # --- only in this twin: the closure ---
     return slot_dispatcher
     # --- end of only in this twin ---
 

@@ -262,7 +262,7 @@ cdef inline int _run(CallHook call_hook, object runner, object fn_name, list hoo
         # --- end of only in this twin ---
         if renewed != index and changed:
             plan = <Plan?>call_hook.renew(runner, plan, fn_name, hooks, index)
-            # --- only in this twin ---
+            # --- only in this twin: the tag the class has now that the witnesses were checked ---
             plan.positions[index].tag = hookfast_assign_tag(Py_TYPE(hook), _TAG_LOOKUP)
             # --- end of only in this twin ---
             renewed = index

@@ -316,7 +316,7 @@ def _call_hook_vectorcall(call_hook: CallHook) -> Callable[..., None]:
         _run(call_hook, runner, fn_name, hooks, found, args, kwargs)
         return None
 
-    # --- only in this twin ---
+    # --- only in this twin: the closure ---
     return call_hook_function
     # --- end of only in this twin ---
 
