@@ -678,8 +678,8 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
             result = replacement
         if contexts is not None:
             indent = 0
-            for hook_call, context in contexts:
-                result = _process_result(hook_call, context, result, tracer, indent)
+            for entry in contexts:  # (hook call, context); typed by the casts, unchecked
+                result = _process_result(<HookCall>(<tuple>entry)[0], (<tuple>entry)[1], result, tracer, indent)
                 indent += 2
     except BaseException as exc:
         if tracer is not None:

@@ -706,8 +706,8 @@ def call_with_hooks(
             result = replacement
         if contexts is not None:
             indent = 0
-            for hook_call, context in contexts:
-                result = _process_result(hook_call, context, result, tracer, indent)
+            for entry in contexts:  # (hook call, context)
+                result = _process_result(entry[0], entry[1], result, tracer, indent)
                 indent += 2
     except BaseException as exc:
         if tracer is not None:
