@@ -40,6 +40,9 @@ cdef extern from "Python.h":
     PyObject* _vectorcall_or_null "PyObject_Vectorcall" (
         object callable, PyObject* const* args, size_t nargsf, PyObject* kwnames)
     PyObject* _PyType_Lookup(PyTypeObject* type, object name)
+    # the same two under the names the Python twin gives its own versions of them
+    PyObject* _type_lookup "_PyType_Lookup" (PyTypeObject* type, object name)
+    PyObject* _lookup "PyDict_GetItemWithError" (object d, object key) except? NULL
     int PyType_Check(object o)
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
     PyObject* Py_True
@@ -68,6 +71,7 @@ cdef int RESULT_ASYNC_CONTEXT = _kinds.RESULT_ASYNC_CONTEXT
 cdef int POSITION_MOST_DERIVED = _kinds.POSITION_MOST_DERIVED
 cdef int POSITION_DELEGATED = _kinds.POSITION_DELEGATED
 cdef int POSITION_REACHED = _kinds.POSITION_REACHED
+cdef object SLOT_CLASSMETHOD = _kinds.SLOT_CLASSMETHOD
 
 # Open while some hookfast.trace() block or scoped skip is active (set_gate): no look-up then.
 cdef bint _gate_open = False
@@ -138,6 +142,15 @@ cdef tuple _vector(tuple args, dict kwargs):
     return args + tuple(kwargs.values()), tuple(kwargs)
 
 
+cdef inline PyObject* _defaults(object function) noexcept:
+    # ``function.__defaults__`` of a Python function, read without the attribute machinery
+    return (<PyFunctionObject*>function).func_defaults
+
+
+cdef inline PyObject* _kwdefaults(object function) noexcept:
+    return (<PyFunctionObject*>function).func_kwdefaults
+
+
 cdef inline object _invoke_hook(HookCall hook_call, PyObject* const* args, size_t nargsf, PyObject* kwnames):
     # The hook called with the caller's argument array; ``method_name=`` appended when it asks.
     cdef PyObject* stack[STACK_ARGS]
@@ -194,7 +207,7 @@ cdef dict _async_result_kinds = {}
 cdef int result_kind(object result) except -1:
     """Classify a hook's non-``None`` return value, as onETL does, with one dict look-up per call."""
     cdef object result_type = type(result)
-    cdef PyObject* cached = PyDict_GetItemWithError(_result_kinds, result_type)
+    cdef PyObject* cached = _lookup(_result_kinds, result_type)
     cdef int kind
     if cached is not NULL:
         return <int><object>cached
@@ -213,7 +226,7 @@ cdef int result_kind(object result) except -1:
 cdef int async_result_kind(object result) except -1:
     """Classify a hook's non-``None`` return value on an async slot, once per type."""
     cdef object result_type = type(result)
-    cdef PyObject* cached = PyDict_GetItemWithError(_async_result_kinds, result_type)
+    cdef PyObject* cached = _lookup(_async_result_kinds, result_type)
     cdef int kind
     if cached is not NULL:
         return <int><object>cached
@@ -285,11 +298,12 @@ cdef class GeneratorContext:
 
     cdef bint exit(self, object exc_type, object exc, object traceback) except -1:
         # A copy of contextlib._GeneratorContextManager.__exit__ (3.12), as onETL 0.17 uses.
-        cdef PyObject* value = NULL
+        cdef PyObject* value
         cdef int status
         generator = self.generator
         if exc is None:
             # --- only in this twin: a send that makes no StopIteration ---
+            value = NULL
             status = hookfast_send(<PyObject*>generator, <PyObject*>None, &value)
             if status < 0:
                 hookfast_propagate()
@@ -391,10 +405,8 @@ cdef bint _exit_context(object context, object exc) except -1:
             return (<GeneratorContext>context).exit(None, None, None)
         return (<GeneratorContext>context).exit(type(exc), exc, exc.__traceback__)
     exit_method = _class_attribute(type(context), _EXIT)
-    # --- only in this twin: _class_attribute returns None where getattr raises ---
-    if exit_method is None:
+    if exit_method is None:  # deleted from the class since it was entered
         raise AttributeError(_EXIT)
-    # --- end of only in this twin ---
     if exc is None:
         return bool(exit_method(context, None, None, None))
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
@@ -442,25 +454,24 @@ cdef bint unwind(list contexts, object exc, object tracer, bint pending_raise=Fa
     ``pending_raise``, ``exc`` was raised by an exit before these (on the way out of a call that
     succeeded): it is raised at the end unless one of these exits suppresses it.
     """
+    # The exception being handled where the contexts are exited: ``exc`` itself when unwinding
+    # from an error, nothing otherwise (ExitStack reads sys.exc_info(); this avoids that call).
     cdef object frame_exc = None if pending_raise else exc
     cdef bint received = exc is not None and not pending_raise
     cdef bint suppressed = False
     cdef bint exit_suppresses
-    cdef tuple entry
-    cdef Py_ssize_t index
-    for index in range(len(contexts) - 1, -1, -1):
-        entry = <tuple>contexts[index]  # (hook_call, context)
+    for hook_call, context in reversed(contexts):
         try:
-            exit_suppresses = _exit_context(entry[1], exc)
+            exit_suppresses = _exit_context(context, exc)
         except BaseException as new_exc:
             if tracer is not None:
-                tracer.exit_raised(entry[0], new_exc)
+                tracer.exit_raised(hook_call, new_exc)
             _fix_exception_context(new_exc, exc, frame_exc)
             pending_raise = True
             exc = new_exc
             continue
         if tracer is not None:
-            tracer.exited(entry[0], exit_suppresses and exc is not None)
+            tracer.exited(hook_call, exit_suppresses and exc is not None)
         if exit_suppresses:
             suppressed = True
             pending_raise = False
@@ -510,14 +521,12 @@ async def unwind_async(list contexts, exc, tracer, pending_raise=False):
     return received and suppressed
 
 
-cdef object _hook_error(Dispatcher dispatcher, HookCall hook_call, object exc,
-                        PyObject* const* args, size_t nargsf, PyObject* kwnames):
+cdef object _hook_error(Dispatcher dispatcher, HookCall hook_call, object exc, tuple args, dict kwargs):
     """A hook raised ``exc``: the SignatureError to raise instead, or None after logging ``exc``."""
     signature_error = None
     if isinstance(exc, TypeError):
-        positional, keywords = _pack(args, nargsf, kwnames)
         signature_error = diagnose_hook_call(
-            dispatcher.function, hook_call.callback, hook_call.method_name, positional, keywords
+            dispatcher.function, hook_call.callback, hook_call.method_name, args, kwargs
         )
     if signature_error is None:
         logs.log_hook_error(hook_call.hook)
@@ -541,7 +550,8 @@ cdef object _call_hook(Dispatcher dispatcher, HookCall hook_call,
         # --- end of only in this twin ---
         return _invoke_hook(hook_call, args, nargsf, kwnames)
     except Exception as exc:
-        signature_error = _hook_error(dispatcher, hook_call, exc, args, nargsf, kwnames)
+        positional, keywords = _pack(args, nargsf, kwnames)
+        signature_error = _hook_error(dispatcher, hook_call, exc, positional, keywords)
         if signature_error is None:
             raise
         raise signature_error from signature_error.__cause__
@@ -673,9 +683,8 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
             result = replacement
         if contexts is not None:
             indent = 0
-            for number in range(len(contexts)):
-                entry = <tuple>contexts[number]
-                result = _process_result(<HookCall>entry[0], entry[1], result, tracer, indent)
+            for entry in contexts:  # (hook call, context); typed by the casts, unchecked
+                result = _process_result(<HookCall>(<tuple>entry)[0], (<tuple>entry)[1], result, tracer, indent)
                 indent += 2
     except BaseException as exc:
         if tracer is not None:
@@ -686,6 +695,15 @@ cdef object call_with_hooks(Dispatcher dispatcher, tuple calls, Py_ssize_t start
     if contexts is not None:
         unwind(contexts, None, tracer)
     return result
+
+
+# --- only in this twin: the helpers of generated code have the arguments as (args, kwargs) ---
+cdef object _call_with_hooks_packed(Dispatcher dispatcher, tuple calls, Py_ssize_t start, object first_value,
+                                    object tracer, tuple args, dict kwargs, list entered):
+    vector, kwnames = _vector(args, kwargs)
+    return call_with_hooks(dispatcher, calls, start, first_value, tracer, PySequence_Fast_ITEMS(vector),
+                           len(args), <PyObject*>kwnames if kwnames is not None else NULL, entered)
+# --- end of only in this twin ---
 
 
 async def _enter_async(value, int kind):
@@ -766,7 +784,7 @@ async def call_with_hooks_async(Dispatcher dispatcher, tuple calls, Py_ssize_t s
                 context = await _enter_async(value, kind)
             if contexts is None:
                 contexts = []
-            contexts.append((hook_call, context, kind == RESULT_ASYNC_CONTEXT or kind == RESULT_ASYNC_GENERATOR))
+            contexts.append((hook_call, context, kind in (RESULT_ASYNC_CONTEXT, RESULT_ASYNC_GENERATOR)))
             indent += 2
         if tracer is not None:
             tracer.calling_original(dispatcher.slot, indent)
@@ -881,7 +899,7 @@ cdef int _position(Dispatcher dispatcher, object receiver, object stack) except 
     cdef PyObject* found
     cdef Py_ssize_t index
     if dispatcher.receives_class:
-        if not PyType_Check(receiver):
+        if not isinstance(receiver, type):
             return POSITION_MOST_DERIVED
         owner = <PyTypeObject*>receiver
     else:
@@ -894,15 +912,19 @@ cdef int _position(Dispatcher dispatcher, object receiver, object stack) except 
             and dispatcher._known_epoch == _hierarchy_epoch and owner.tp_version_tag != 0):
         return dispatcher._known_position
     # --- end of only in this twin ---
-    found = _PyType_Lookup(owner, dispatcher.name)
-    if (found is NULL or found == <PyObject*>dispatcher.active_value
-            or found == <PyObject*>dispatcher.original_value):
+    found = _type_lookup(owner, dispatcher.name)
+    if (found is NULL or found is <PyObject*>dispatcher.active_value
+            or found is <PyObject*>dispatcher.original_value):
+        # --- only in this twin: the memo above ---
         _remember(dispatcher, owner, POSITION_MOST_DERIVED)
+        # --- end of only in this twin ---
         return POSITION_MOST_DERIVED
     if dispatcher.has_children:
         resolved = _dispatcher_of(<object>found)
         if resolved is not None and dispatcher in (<Dispatcher>resolved).parents:
+            # --- only in this twin: the memo above ---
             _remember(dispatcher, owner, POSITION_DELEGATED)
+            # --- end of only in this twin ---
             return POSITION_DELEGATED
         if stack is None:
             stack = _in_progress()
@@ -918,9 +940,9 @@ cdef inline int _sync_defaults(Dispatcher dispatcher) except -1:
     function = dispatcher.function
     if source is None:
         return 0
-    if (<PyFunctionObject*>function).func_defaults != (<PyFunctionObject*>source).func_defaults:
+    if _defaults(function) is not _defaults(source):
         function.__defaults__ = source.__defaults__
-    if (<PyFunctionObject*>function).func_kwdefaults != (<PyFunctionObject*>source).func_kwdefaults:
+    if _kwdefaults(function) is not _kwdefaults(source):
         function.__kwdefaults__ = source.__kwdefaults__
 
 
@@ -931,10 +953,10 @@ cdef object _call_reached(Dispatcher dispatcher, tuple calls,
     cdef object tracer = None
     if _gate():
         calls = scoped_calls(dispatcher, calls)
-        if len(calls) == 0:
+        if not calls:
             return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
         tracer = tracer_for_call()
-    if len(dispatcher.parents) == 0:
+    if not dispatcher.parents:
         return call_with_hooks(dispatcher, calls, 0, None, tracer, args, nargsf, kwnames)
     # Record the call, so that its own super() calls (to the parents) know they are delegations.
     stack = _in_progress()
@@ -967,7 +989,7 @@ cdef object _call_gated(Dispatcher dispatcher, tuple calls,
                         PyObject* const* args, size_t nargsf, PyObject* kwnames):
     """A call while the gate is open: this thread's or task's scoped skips and tracing apply."""
     calls = scoped_calls(dispatcher, calls)
-    if len(calls) == 0:
+    if not calls:
         return PyObject_Vectorcall(dispatcher.function, args, nargsf, kwnames)
     # traced if this call has a tracer (with NOTICE logging, or inside a trace() block)
     return call_with_hooks(dispatcher, calls, 0, None, tracer_for_call(), args, nargsf, kwnames)
@@ -977,14 +999,18 @@ cdef object _dispatcher_vectorcall(PyObject* callable, PyObject* const* args, si
                                    PyObject* kwnames):
     """The general path of a slot call through a ``Dispatcher``: the type's vectorcall, so
     ``obj.method(*a, **kw)`` lands here with obj in args[0]."""
+    # --- only in this twin: the dispatcher is the callable the call was made through ---
     cdef Dispatcher dispatcher = <Dispatcher><object>callable
+    # --- end of only in this twin ---
     _sync_defaults(dispatcher)
     cdef object function = dispatcher.function
     cdef tuple calls = dispatcher.calls
     cdef int position
-    if len(calls) == 0:
+    if not calls:
         return PyObject_Vectorcall(function, args, nargsf, kwnames)
+    # --- only in this twin: the number of positional arguments is in nargsf ---
     if dispatcher.in_hierarchy and PyVectorcall_NARGS(nargsf) > 0:
+        # --- end of only in this twin ---
         position = _position(dispatcher, <object>args[0], None)
         if position == POSITION_DELEGATED:
             if _gate():
@@ -1104,7 +1130,13 @@ cdef class Dispatcher:
         self.source_function = slot.function if slot.body is not slot.function else None
         self.name = slot.name
         # a classmethod slot: the first argument is a class (the super() rule needs to know)
-        self.receives_class = slot.kind == _kinds.SLOT_CLASSMETHOD
+        self.receives_class = slot.kind == SLOT_CLASSMETHOD
+        self.calls = ()
+        self.original_value = None
+        self.active_value = None
+        self.parents = frozenset()
+        self.has_children = False
+        self.in_hierarchy = False
         # --- only in this twin: look like the slot's function (bind, __hooks__, __wrapped__ and
         # whatever users set live in the same dict as the function's) ---
         PyObject_GenericSetDict(self, slot.function.__dict__, NULL)
@@ -1117,18 +1149,20 @@ cdef class Dispatcher:
 
     def set_hierarchy(self, frozenset parents, bint has_children, bint in_hierarchy):
         """Where the slot stands among the declarations of its name (decided by the registry)."""
-        global _hierarchy_epoch
         self.parents = parents
         self.has_children = has_children
         self.in_hierarchy = in_hierarchy
-        # --- only in this twin ---
+        # --- only in this twin: the memos of _position are stale ---
+        global _hierarchy_epoch
         _hierarchy_epoch += 1
         # --- end of only in this twin ---
 
     @property
     def callable(self):
         """The general path of a call with the caller's arguments (the dispatcher itself)."""
+        # --- only in this twin: the dispatcher's type has the vectorcall ---
         return self
+        # --- end of only in this twin ---
 
     # --- only in this twin: function-like, for code that receives `Cls.method` (inspect, pickle,
     # copy, decorators); the pure-Python twin's class keeps the function itself ---
@@ -1254,9 +1288,7 @@ async def agenerator_exit(generator):
 
 def hook_error(Dispatcher dispatcher, HookCall hook_call, exc, tuple args, dict kwargs):
     """A hook raised ``exc``: the SignatureError to raise instead, or None after logging ``exc``."""
-    vector, kwnames = _vector(args, kwargs)
-    return _hook_error(dispatcher, hook_call, exc, PySequence_Fast_ITEMS(vector), len(args),
-                       <PyObject*>kwnames if kwnames is not None else NULL)
+    return _hook_error(dispatcher, hook_call, exc, args, kwargs)
 
 
 def hook_failed(HookCall hook_call):
@@ -1282,9 +1314,7 @@ def position_async(Dispatcher dispatcher, receiver):
 def continue_call(Dispatcher dispatcher, tuple calls, Py_ssize_t start, first_value, tuple args, dict kwargs,
                   list entered):
     """Carry on with :func:`call_with_hooks` from hook ``start``, the contexts ``entered`` entered."""
-    vector, kwnames = _vector(args, kwargs)
-    return call_with_hooks(dispatcher, calls, start, first_value, None, PySequence_Fast_ITEMS(vector), len(args),
-                           <PyObject*>kwnames if kwnames is not None else NULL, entered)
+    return _call_with_hooks_packed(dispatcher, calls, start, first_value, None, args, kwargs, entered)
 
 
 async def continue_async(Dispatcher dispatcher, tuple calls, Py_ssize_t start, first_value, tuple args,

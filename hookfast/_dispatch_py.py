@@ -25,6 +25,7 @@ Interface (``hookfast._interfaces.Backend``):
 from __future__ import annotations
 
 import contextvars
+import operator
 import threading
 from collections.abc import AsyncGenerator, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, suppress
@@ -73,8 +74,14 @@ BACKEND = "python"
 # open while some trace() block or scoped skip is active (set_gate swaps it, so that otherwise a
 # call pays nothing more than the NOTICE check it always made).
 _gate = logs.notice_enabled  # one global look-up per call instead of two
-_NOT_FOUND = object()
 _thread_state = threading.local()
+#: what :func:`_type_lookup` finds when no class of the MRO has the name (C: a NULL pointer)
+NULL = object()
+#: ``PyDict_GetItemWithError``: the value, or None if the key is absent
+_lookup = dict.get
+#: the defaults of a Python function, compared by identity with another's
+_defaults = operator.attrgetter("__defaults__")
+_kwdefaults = operator.attrgetter("__kwdefaults__")
 
 
 def _look_like_function(dispatch: Callable[..., Any], function: Callable[..., Any]) -> None:
@@ -97,6 +104,26 @@ _ENTER = "__enter__"
 _EXIT = "__exit__"
 
 
+def _type_lookup(owner: type, name: str) -> Any:
+    """``_PyType_Lookup``: what the class's MRO holds as ``name``, no descriptor called; NULL if nothing."""
+    for klass in owner.__mro__:
+        found = klass.__dict__.get(name, NULL)
+        if found is not NULL:
+            return found
+    return NULL
+
+
+def _class_attribute(owner: type, name: str) -> Any:
+    """``getattr(owner, name, None)``, as ExitStack reads ``__enter__``/``__exit__`` (the compiled
+    twin first looks for a plain function in the MRO)."""
+    return getattr(owner, name, None)
+
+
+def _pack(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    # the compiled twin packs its argument array as (args, kwargs); here they come so
+    return args, kwargs
+
+
 def _invoke_hook(hook_call: HookCall, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     # The hook called with the caller's arguments; ``method_name=`` added when it asks.
     if hook_call.method_name is None:
@@ -109,6 +136,20 @@ def _call_hook_packed(
 ) -> Any:
     # the compiled twin's _call_hook takes the caller's argument array; here it takes these
     return _call_hook(dispatcher, hook_call, args, kwargs)
+
+
+def _call_with_hooks_packed(
+    dispatcher: Dispatcher,
+    calls: tuple[HookCall, ...],
+    start: int,
+    first_value: Any,
+    tracer: CallTracer | None,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    entered: list[tuple[HookCall, Any]] | None,
+) -> Any:
+    # the compiled twin's call_with_hooks takes the caller's argument array; here it takes these
+    return call_with_hooks(dispatcher, calls, start, first_value, tracer, args, kwargs, entered)
 
 
 def _slot_dispatcher(target: Any) -> Any:
@@ -182,10 +223,18 @@ _async_in_progress: contextvars.ContextVar[tuple[Any, ...]] = contextvars.Contex
 )
 
 
+#: Whether some ``hookfast.trace()`` block or scoped skip is active (see :func:`set_gate`).
+_gate_open = False
+
+
 def set_gate(open_: bool) -> None:
     """Hold the gate open while some ``hookfast.trace()`` block or scoped skip is active."""
+    global _gate_open
+    _gate_open = open_
+    # --- only in this twin: _gate is swapped, so that a call makes one call to know ---
     global _gate
-    _gate = _always if open_ else logs.notice_enabled
+    _gate = _always if _gate_open else logs.notice_enabled
+    # --- end of only in this twin ---
 
 
 _RESULT_KIND_CACHE_SIZE = 1024
@@ -196,7 +245,7 @@ _async_result_kinds: dict[type, int] = {}
 def result_kind(result: Any) -> int:
     """Classify a hook's non-``None`` return value, as onETL does, with one dict look-up per call."""
     result_type = type(result)
-    cached = _result_kinds.get(result_type)
+    cached = _lookup(_result_kinds, result_type)
     if cached is not None:
         return cached
     # isinstance() against these ABCs walks their registries and subclass hooks: do it once per
@@ -216,7 +265,7 @@ def result_kind(result: Any) -> int:
 def async_result_kind(result: Any) -> int:
     """Classify a hook's non-``None`` return value on an async slot, once per type."""
     result_type = type(result)
-    cached = _async_result_kinds.get(result_type)
+    cached = _lookup(_async_result_kinds, result_type)
     if cached is not None:
         return cached
     if isinstance(result, Coroutine):
@@ -384,7 +433,9 @@ def _exit_context(context: Any, exc: BaseException | None) -> bool:
         if exc is None:
             return context.exit(None, None, None)
         return context.exit(type(exc), exc, exc.__traceback__)
-    exit_method = type(context).__exit__
+    exit_method = _class_attribute(type(context), _EXIT)
+    if exit_method is None:  # deleted from the class since it was entered
+        raise AttributeError(_EXIT)
     if exc is None:
         return bool(exit_method(context, None, None, None))
     return bool(exit_method(context, type(exc), exc, exc.__traceback__))
@@ -528,7 +579,8 @@ def _call_hook(
     try:
         return _invoke_hook(hook_call, args, kwargs)
     except Exception as exc:
-        signature_error = _hook_error(dispatcher, hook_call, exc, args, kwargs)
+        positional, keywords = _pack(args, kwargs)
+        signature_error = _hook_error(dispatcher, hook_call, exc, positional, keywords)
         if signature_error is None:
             raise
         raise signature_error from signature_error.__cause__
@@ -592,8 +644,8 @@ def _enter(value: Any, kind: int) -> Any:
         context.enter()
         return context
     context_type = type(value)
-    enter = getattr(context_type, _ENTER, None)
-    if enter is None or getattr(context_type, _EXIT, None) is None:
+    enter = _class_attribute(context_type, _ENTER)
+    if enter is None or _class_attribute(context_type, _EXIT) is None:
         raise TypeError(f"'{context_type.__qualname__}' object does not support the context manager protocol")
     enter(value)
     return value
@@ -616,12 +668,12 @@ def call_with_hooks(
     None).
     """
     count = len(calls)
-    if tracer is not None:
-        tracer.started(dispatcher.slot, count)
     contexts = entered
     replaced_by: HookCall | None = None
     replacement: Any = None
     indent = 0 if contexts is None else 2 * len(contexts)
+    if tracer is not None:
+        tracer.started(dispatcher.slot, count)
     try:
         for number in range(start, count):
             hook_call = calls[number]
@@ -659,8 +711,8 @@ def call_with_hooks(
             result = replacement
         if contexts is not None:
             indent = 0
-            for hook_call, context in contexts:
-                result = _process_result(hook_call, context, result, tracer, indent)
+            for entry in contexts:  # (hook call, context)
+                result = _process_result(entry[0], entry[1], result, tracer, indent)
                 indent += 2
     except BaseException as exc:
         if tracer is not None:
@@ -709,12 +761,12 @@ async def call_with_hooks_async(
     and async context managers; contexts are exited with ``contextlib.AsyncExitStack``'s rules.
     """
     count = len(calls)
-    if tracer is not None:
-        tracer.started(dispatcher.slot, count)
     contexts = entered
     replaced_by: HookCall | None = None
     replacement: Any = None
     indent = 0 if contexts is None else 2 * len(contexts)
+    if tracer is not None:
+        tracer.started(dispatcher.slot, count)
     try:
         for number in range(start, count):
             hook_call = calls[number]
@@ -824,7 +876,8 @@ def _in_progress() -> list[Any]:
 
 def _dispatcher_of(found: Any) -> Dispatcher | None:
     """The dispatcher of the slot whose own object a class attribute ``found`` is, if any."""
-    target = found.__func__ if type(found) is classmethod or type(found) is staticmethod else found
+    found_type = type(found)
+    target = found.__func__ if found_type is classmethod or found_type is staticmethod else found
     try:
         resolved = _slot_dispatcher(target)
     except Exception:  # exotic class attributes whose __getattr__ raises anything
@@ -848,15 +901,9 @@ def _position(dispatcher: Dispatcher, receiver: Any, stack: Any) -> int:
         owner = receiver
     else:
         owner = type(receiver)
-    # What the class's MRO holds as the name, no descriptor called (C: _PyType_Lookup).
-    name = dispatcher.name
-    # --- only in this twin: _PyType_Lookup, in Python ---
-    for klass in owner.__mro__:
-        found = klass.__dict__.get(name, _NOT_FOUND)
-        if found is not _NOT_FOUND:
-            break
-    # --- end of only in this twin ---
-    if found is _NOT_FOUND or found is dispatcher.active_value or found is dispatcher.original_value:
+    # What the class's MRO holds as the name, no descriptor called.
+    found = _type_lookup(owner, dispatcher.name)
+    if found is NULL or found is dispatcher.active_value or found is dispatcher.original_value:
         return POSITION_MOST_DERIVED
     if dispatcher.has_children:
         resolved = _dispatcher_of(found)
@@ -876,9 +923,9 @@ def _sync_defaults(dispatcher: Dispatcher) -> None:
     function = dispatcher.function
     if source is None:
         return
-    if function.__defaults__ is not source.__defaults__:
+    if _defaults(function) is not _defaults(source):
         function.__defaults__ = source.__defaults__
-    if function.__kwdefaults__ is not source.__kwdefaults__:
+    if _kwdefaults(function) is not _kwdefaults(source):
         function.__kwdefaults__ = source.__kwdefaults__
 
 
@@ -901,7 +948,7 @@ def _call_reached(
     try:
         return call_with_hooks(dispatcher, calls, 0, None, tracer, args, kwargs)
     finally:
-        del stack[-2:]
+        del stack[len(stack) - 2 :]
 
 
 async def _call_reached_async(
@@ -941,16 +988,18 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
     function cannot receive the object it is called through, so here it is a closure over one
     dispatcher, and its body is that function's, line for line.
     """
-    # --- only in this twin: the closure standing for the compiled twin's vectorcall ---
-    function = dispatcher.function
 
+    # --- only in this twin: the closure standing for the compiled twin's vectorcall ---
     def slot_dispatcher(*args: Any, **kwargs: Any) -> Any:
         # --- end of only in this twin ---
         _sync_defaults(dispatcher)
+        function = dispatcher.function
         calls = dispatcher.calls
         if not calls:
             return function(*args, **kwargs)
+        # --- only in this twin: the positional arguments are a tuple ---
         if dispatcher.in_hierarchy and args:
+            # --- end of only in this twin ---
             position = _position(dispatcher, args[0], None)
             if position == POSITION_DELEGATED:
                 if _gate():
@@ -975,7 +1024,7 @@ def _dispatcher_vectorcall(dispatcher: Dispatcher) -> Callable[..., Any]:
         _sync_defaults(dispatcher)  # a hook may have assigned them
         return function(*args, **kwargs)
 
-    # --- only in this twin ---
+    # --- only in this twin: the closure ---
     return slot_dispatcher
     # --- end of only in this twin ---
 
@@ -1080,7 +1129,9 @@ class Dispatcher:
     @property
     def callable(self) -> Callable[..., Any]:
         """The general path of a call with the caller's arguments (see :func:`_dispatcher_vectorcall`)."""
+        # --- only in this twin: the closure standing for the compiled twin's vectorcall ---
         return self._callable
+        # --- end of only in this twin ---
 
 
 # --- what generated code calls (``hookfast._codegen``): the general path, entered mid-call ---
@@ -1158,7 +1209,7 @@ def continue_call(
     entered: list[tuple[HookCall, Any]] | None,
 ) -> Any:
     """Carry on with :func:`call_with_hooks` from hook ``start``, the contexts ``entered`` entered."""
-    return call_with_hooks(dispatcher, calls, start, first_value, None, args, kwargs, entered)
+    return _call_with_hooks_packed(dispatcher, calls, start, first_value, None, args, kwargs, entered)
 
 
 async def continue_async(

@@ -7,12 +7,14 @@ Usage::
 Without arguments, checks every ``hookfast/<name>_c.pyx`` against ``hookfast/<name>_py.py``. The
 definitions compared are the module's functions and classes and the methods of its classes
 (``def``, ``cdef``, ``cpdef``, ``async def``; a property counts as its method), in file order, and
-the body of each: its *skeleton*, the sequence of its statements' control-flow keywords (``if``,
-``for``, ``try``, ``return``, ``raise``, ...) with their nesting depth, of the twin functions and
-classes it calls, of the ``logs`` / ``tracer`` methods it calls, and of its string literals. A change
-to one twin's logic (a branch, a call of another helper, a message) without the same change in
-the other fails the check; what only one twin can say (C declarations, casts, how a call is made)
-does not count. Lines between ``# --- only in this twin`` and ``# --- end of only in this twin`` are
+the body of each: its *skeleton*, the sequence of its statements, each as its nesting depth, the
+sorted set of the names it uses (keywords, variables, attributes, the functions it calls) and its
+string literals. A statement spread over several lines counts once, however each twin wraps it. A
+change to one twin's logic (a branch, a call of another helper, a message) without the same change
+in the other fails the check; what only one twin can say (C declarations, casts, C API names, how a
+call's arguments are passed on) does not count, and where C must spell a Python thing otherwise, it
+reads as Python's: a ``NULL`` pointer (a look-up that found nothing) as ``None``, ``Py_TYPE(x)`` as
+``type(x)``. Lines between ``# --- only in this twin`` and ``# --- end of only in this twin`` are
 left out on both sides, at module level and inside a function: what one twin needs and the other
 cannot have (the C API helpers, the C fast paths, the pure-Python closure dressing). Exits 1 with a
 diff when the twins differ, so drift fails CI.
@@ -47,12 +49,16 @@ _KEYWORDS = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _ANNOTATED = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s*:\s*[^=]+?(?:=\s*(?P<value>.+))?$")
-#: ``<Type>`` and ``<Type*>`` casts of the compiled twin
-_CAST = re.compile(r"<\s*[A-Za-z_][\w.]*\s*\**\s*>")
+#: ``<Type>``, ``<Type*>`` and (checked) ``<Type?>`` casts of the compiled twin
+_CAST = re.compile(r"<\s*[A-Za-z_][\w.]*\s*[*?]*\s*>")
 #: the C API and the compiled twin's raw C helpers
 _C_API = re.compile(r"^(?:_?Py[A-Z_]\w*|hookfast_\w+|_vectorcall_or_null|_steal|_decref)$")
 #: how each twin passes a call's arguments on: the caller's C array (compiled), or (args, kwargs)
-_CONVENTION = frozenset(("nargsf", "kwnames", "kwargs", "NULL", "cdef", "object", "const"))
+_CONVENTION = frozenset(("nargsf", "kwnames", "kwargs", "cdef", "object", "const"))
+#: what the compiled twin must spell in C for what the Python twin says: a look-up that found
+#: nothing is a NULL pointer there (a borrowed reference), None here; a type read without taking a
+#: reference is ``Py_TYPE(x)`` there (Cython cannot keep ``type(x)`` as a pointer), ``type(x)`` here
+_EQUIVALENT = {"NULL": "None", "Py_TYPE": "type"}
 _STRING = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 #: a Cython declaration of a local, ``cdef <type>[*] name`` with or without a value
 _CDEF_LOCAL = re.compile(r"^cdef\s+(?:[\w.]+[\s*]+)+(?P<rest>\w+(?:\s*=.*)?)$")
@@ -139,10 +145,20 @@ def definitions(path: Path) -> list[str]:
     return [name for name, _ in _walk(path)]
 
 
-def skeleton(lines: list[str], twin_names: set[str]) -> list[str]:
-    """What a body does, as both twins must write it (see the module docstring)."""
-    tokens: list[str] = []
-    base: int | None = None
+def _open_brackets(code: str) -> int:
+    """How many brackets ``code`` leaves open (string literals left out)."""
+    code = _STRING.sub(" ", code)
+    return sum(code.count(bracket) for bracket in "([{") - sum(code.count(bracket) for bracket in ")]}")
+
+
+def _statements(lines: list[str]) -> list[tuple[int, str]]:
+    """The statements of a body, docstring and comments left out, each with its indentation.
+
+    A statement spread over lines (open brackets, a trailing backslash) is one statement: how the
+    twins wrap their lines (a cast makes the compiled twin's longer) does not count.
+    """
+    statements: list[tuple[int, str]] = []
+    continued: tuple[int, str] | None = None
     docstring_end: str | None = None
     first_statement = True
     for line in lines:
@@ -153,7 +169,6 @@ def skeleton(lines: list[str], twin_names: set[str]) -> list[str]:
             continue
         if not stripped or stripped.startswith("#"):
             continue
-        indent = len(line) - len(line.lstrip())
         if first_statement and stripped.startswith(_TRIPLE_QUOTES):
             first_statement = False
             quote = stripped[:3]
@@ -161,15 +176,37 @@ def skeleton(lines: list[str], twin_names: set[str]) -> list[str]:
                 docstring_end = quote
             continue
         first_statement = False
+        code = stripped.split("  # ")[0].rstrip()
+        if continued is not None:
+            code = f"{continued[1]} {code}"
+            indent = continued[0]
+        else:
+            indent = len(line) - len(line.lstrip())
+        if code.endswith("\\"):
+            continued = (indent, code[:-1].rstrip())
+        elif _open_brackets(code) > 0:
+            continued = (indent, code)
+        else:
+            continued = None
+            statements.append((indent, code))
+    if continued is not None:
+        statements.append(continued)
+    return statements
+
+
+def skeleton(lines: list[str], twin_names: set[str]) -> list[str]:
+    """What a body does, as both twins must write it (see the module docstring)."""
+    tokens: list[str] = []
+    base: int | None = None
+    for indent, code in _statements(lines):
         if base is None:
             base = indent
         depth = max(0, (indent - base) // 4)
-        if stripped.startswith("cdef "):
-            declared = _CDEF_LOCAL.match(stripped)
+        if code.startswith("cdef "):
+            declared = _CDEF_LOCAL.match(code)
             if declared is None or "=" not in declared.group("rest"):
                 continue  # a declaration: what only the compiled twin says
-            stripped = declared.group("rest")
-        code = stripped.split("  # ")[0]
+            code = declared.group("rest")
         annotated = _ANNOTATED.match(code)
         if annotated is not None:  # ``name: annotation = value``: the annotation is Python's alone
             if annotated.group("value") is None:
@@ -177,7 +214,8 @@ def skeleton(lines: list[str], twin_names: set[str]) -> list[str]:
             code = f"{annotated.group('name')} = {annotated.group('value')}"
         strings = _STRING.findall(code)
         words = _WORD.findall(_CAST.sub(" ", _STRING.sub(" ", code)))
-        names = sorted({word for word in words if word not in _CONVENTION and not _C_API.match(word)})
+        kept = {word for word in words if word not in _CONVENTION and not _C_API.match(word)}
+        names = sorted({_EQUIVALENT.get(word, word) for word in kept | (set(words) & _EQUIVALENT.keys())})
         tokens.append(f"{depth} {' '.join(names)}")
         tokens += [f"{depth} string {literal}" for literal in strings]
     return tokens

@@ -285,3 +285,83 @@ def test_the_drawing_check_finds_an_upward_import() -> None:
     for misplaced in (rows["hookfast._codegen"], rows["hookfast._codegen"] + 1):
         wrong = _upward_imports({**rows, "hookfast.logs": misplaced}, modules)
         assert any(entry.startswith("hookfast.logs ") and "hookfast._codegen" in entry for entry in wrong)
+
+
+RUNNER_PYTHON_TWIN = PACKAGE / "_runner_py.py"
+RUNNER_COMPILED_TWIN = PACKAGE / "_runner_c.pyx"
+
+
+def test_the_runner_twins_are_alike(check_twins: ModuleType) -> None:
+    assert check_twins.compare(RUNNER_PYTHON_TWIN, RUNNER_COMPILED_TWIN) == []
+    names = check_twins.definitions(RUNNER_PYTHON_TWIN)
+    # the call path's landmarks, so an empty or truncated parse cannot pass
+    for name in ("Plan.__init__", "Plan.decide", "_current", "_run", "_call_hook_vectorcall", "CallHook"):
+        assert name in names
+
+
+@pytest.mark.parametrize(
+    ("twin", "old", "new"),
+    [
+        # the loop rebuilds no longer when the plan is older than the last change of a point
+        (
+            "python",
+            "hook is not plan.positions[index].hook or plan.generation != _generation:",
+            "hook is not plan.positions[index].hook:",
+        ),
+        # a position whose class changed renews through another helper
+        (
+            "python",
+            "plan = call_hook.renew(runner, plan, fn_name, hooks, index)",
+            "plan = call_hook.rebuild(runner, fn_name, hooks)",
+        ),
+        # the recent plan is taken without checking it is one of this runner's list
+        ("python", "if type(found) is Plan and found.hooks_list is hooks:", "if type(found) is Plan:"),
+        # decide() no longer records the forward witness
+        ("python", "        self.witness_g[index] = forward_witness\n", ""),
+        # the compiled twin skips the own-point check
+        ("compiled", "or ((<Plan>found).own and not _current(<Plan>found, <list>hooks))):", "):"),
+        # the compiled twin forgets a renewed position (a statement of the shared loop removed)
+        (
+            "compiled",
+            "            renewed = index\n            continue  # renew ran",
+            "            continue  # renew ran",
+        ),
+    ],
+)
+def test_the_twin_check_fails_on_a_runner_body_changed_in_one_twin(
+    check_twins: ModuleType, tmp_path: Path, twin: str, old: str, new: str
+) -> None:
+    """The runner pair: a change of logic in one twin's function, names and order kept."""
+    changed = RUNNER_PYTHON_TWIN if twin == "python" else RUNNER_COMPILED_TWIN
+    source = changed.read_text(encoding="utf-8")
+    assert source.count(old) == 1, old  # the case still describes the twin
+    drifted = tmp_path / changed.name
+    drifted.write_text(source.replace(old, new), encoding="utf-8")
+    if twin == "python":
+        assert check_twins.compare(RUNNER_PYTHON_TWIN, RUNNER_COMPILED_TWIN) == []
+        assert check_twins.compare(drifted, RUNNER_COMPILED_TWIN) != []
+    else:
+        assert check_twins.compare(RUNNER_PYTHON_TWIN, drifted) != []
+
+
+def test_the_skeleton_reads_a_statement_once_and_what_c_must_spell_as_python(check_twins: ModuleType) -> None:
+    """How each twin wraps a statement, C's NULL, Py_TYPE and checked casts are not drift; logic is."""
+    python = [
+        "    found = _lookup(state, key)",
+        "    if found is not None and type(found) is Plan and found.own:",
+        "        return found.hooks_list",
+    ]
+    compiled = [
+        "    found = _lookup(state, <PyObject*>key)",
+        "    if (found is not NULL and <PyObject*>Py_TYPE(found) is <PyObject*>Plan",
+        "            and (<Plan?>found).own):",
+        "        return (<Plan>found).hooks_list",
+    ]
+    assert check_twins.skeleton(python, set()) == check_twins.skeleton(compiled, set())
+    assert len(check_twins.skeleton(compiled, set())) == 3
+    # the same statement, a condition dropped from its second line
+    dropped = [*compiled[:2], "            ):", compiled[3]]
+    assert check_twins.skeleton(python, set()) != check_twins.skeleton(dropped, set())
+    # NULL is compared as None, not left out: a test against NULL is not a test against nothing
+    negated = [compiled[0], compiled[1].replace("is not NULL", "is not"), *compiled[2:]]
+    assert check_twins.skeleton(compiled, set()) != check_twins.skeleton(negated, set())
