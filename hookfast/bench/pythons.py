@@ -37,11 +37,15 @@ print(json.dumps({"python": platform.python_version(), "executable": sys.executa
 
 
 def resolve(python: str) -> str:
-    """The interpreter ``python`` names: a path, or a command found on PATH."""
+    """The interpreter ``python`` names (a path, or a command found on PATH), as an absolute path.
+
+    Symbolic links are kept: a venv's ``bin/python`` links to its base interpreter, which does not
+    see the venv's packages.
+    """
     found = python if os.sep in python else shutil.which(python)
     if found is None or not Path(found).is_file():
         raise SystemExit(f"hookfast.bench: --python {python}: no such interpreter")
-    return found
+    return os.path.abspath(found)  # the measurements run from another directory
 
 
 def _run(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
