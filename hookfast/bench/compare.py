@@ -1,12 +1,16 @@
 """Ratios between the implementations, and the project's targets checked against them (PASS/FAIL).
 
-``X/plain`` and ``X/hand`` divide by the baselines of X's own process; ``X/cython`` divides
+A ratio of two implementations timed in the same worker process is the median over the sample
+rounds of the ratio of their two samples of a round (see :func:`_ratio`); the ns/call figures are
+the minima. ``X/plain`` and ``X/hand`` divide by the baselines of X's own process; ``X/cython`` divides
 ``X/plain`` by ``cython/plain``, so a ratio between implementations never compares two processes'
 raw timings. The runner scenarios have no ``plain`` but mmcv's ``naive`` loop: ``vs_naive`` is
 ``naive/X`` (how many times faster than it), and their ``X/cython`` is normalised by ``naive``.
 """
 
 from __future__ import annotations
+
+import statistics
 
 from hookfast.bench import scenarios
 from hookfast.bench.scenarios import BASELINES
@@ -32,11 +36,34 @@ def _ns(worker: dict[str, Any] | None, scenario: str, name: str) -> float | None
     return float(value) if value is not None else None
 
 
+def _samples(worker: dict[str, Any] | None, scenario: str, name: str) -> list[float]:
+    if worker is None or "results" not in worker:
+        return []
+    return [float(value) for value in worker["results"].get(scenario, {}).get(name, {}).get("samples", [])]
+
+
+def _ratio(worker: dict[str, Any] | None, scenario: str, numerator: str, denominator: str) -> float | None:
+    """``numerator``'s time over ``denominator``'s in one worker process, or None if one is missing.
+
+    The median over the sample rounds of the ratio of the two samples of a round, which the worker
+    takes back to back: on a shared machine whose load changes by the second, both sides of a
+    round see the same load, where the two minima may come from different moments (the no-hook
+    scenarios, whose true ratio is 1.0, measured up to 1.95 as a ratio of minima and 0.92-1.01 as
+    this median, in the same run).
+    """
+    top, bottom = _samples(worker, scenario, numerator), _samples(worker, scenario, denominator)
+    if not top or not bottom:
+        return None
+    if len(top) != len(bottom):  # not taken round by round: the minima are all there is
+        return min(top) / min(bottom)
+    return statistics.median(a / b for a, b in zip(top, bottom))
+
+
 def compare(workers: dict[str, dict[str, Any]], scenario_names: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Per scenario: ns/call per implementation and the ratios the report prints.
 
     The baselines' ns are those of the reference worker (cython, else the first that ran).
-    ``X/plain`` and ``X/hand`` use X's own process; ``X/cython`` divides ``X/plain`` by
+    ``X/plain`` and ``X/hand`` use X's own process (see :func:`_ratio`); ``X/cython`` divides ``X/plain`` by
     ``cython/plain`` (runner scenarios: ``X/naive`` by ``cython/naive``); ``vs_naive`` is
     ``naive/X``, in X's own process.
     """
@@ -56,13 +83,10 @@ def compare(workers: dict[str, dict[str, Any]], scenario_names: Sequence[str]) -
         vs_naive: dict[str, float | None] = {}
         for name in WORKERS:
             worker = workers.get(name)
-            value = _ns(worker, scenario, name)
-            ns[name] = value
-            plain, hand = _ns(worker, scenario, "plain"), _ns(worker, scenario, "hand")
-            naive = _ns(worker, scenario, "naive")
-            to_plain[name] = value / plain if value is not None and plain else None
-            to_hand[name] = value / hand if value is not None and hand else None
-            vs_naive[name] = naive / value if value and naive is not None else None
+            ns[name] = _ns(worker, scenario, name)
+            to_plain[name] = _ratio(worker, scenario, name, "plain")
+            to_hand[name] = _ratio(worker, scenario, name, "hand")
+            vs_naive[name] = _ratio(worker, scenario, "naive", name)
         # X/baseline: the runner scenarios have no plain; X/naive is the inverse of vs_naive
         normalised = (
             {name: 1 / value if value else None for name, value in vs_naive.items()}

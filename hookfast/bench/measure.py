@@ -50,7 +50,8 @@ def header(found: dict[str, str | None], samples: int, sample_time: float, quick
         "onETL {onetl}, pluggy {pluggy}, matplotlib {matplotlib}, Cython {Cython}".format(
             **{key: value or "not installed" for key, value in found.items()}
         ),
-        f"{samples} samples of ~{sample_time * 1e3:g} ms per case, interleaved; minimum kept"
+        f"{samples} samples of ~{sample_time * 1e3:g} ms per case, a scenario's cases back to back in each "
+        "round; ns/call: the minimum, ratios: the median of the rounds' ratios"
         + (" (--quick: not a measurement)" if quick else ""),
     ]
 

@@ -279,7 +279,11 @@ def _format_slots(
         ]
         for scenario, row in table.items()
     ]
-    parts += ["", "ratios (X/cy: slowdown relative to cython, each side normalised by its own plain)"]
+    parts += [
+        "",
+        "ratios (median over the rounds; X/cy: slowdown relative to cython, each side normalised by its "
+        "own plain)",
+    ]
     parts.append(_render(["scenario", *(title for title, _, _ in ratio_columns), "targets"], ratio_rows))
     return parts
 
@@ -417,14 +421,21 @@ def format_markdown(results: dict[str, Any]) -> str:
     parts = [f"Target verdicts, CPython {', '.join(labels)} (the # is the row of the targets table):", ""]
 
     def cell(check: dict[str, Any]) -> str:
+        if check["verdict"] == "n/a":
+            return "n/a"
         value = _fmt_check_value(check).replace("x", "\N{MULTIPLICATION SIGN}")
         return f"{value} **FAIL**" if check["verdict"] == "FAIL" else f"{value} {check['verdict']}"
 
     rows = [
-        [str(check["number"]), f"`{scenario}`" if scenario != IMPORT else "import", *cells]
+        [
+            str(check["number"]),
+            f"`{scenario}`" if scenario != IMPORT else "import",
+            describe_figure(TARGETS[check["number"] - 1].figure),
+            *cells,
+        ]
         for check, scenario, cells in _target_rows(documents, cell)
     ]
-    parts.append(_markdown(["#", "scenario", *labels], rows, right=2))
+    parts.append(_markdown(["#", "scenario", "figure", *labels], rows, right=3))
     counts = []
     for document in documents:
         counted = [check for check in document["targets"] if check["verdict"] != "n/a"]

@@ -300,7 +300,8 @@ def render_markdown() -> str:
         )
     notes = (
         '"hookfast" is the compiled backend. Each ratio divides two times measured in the same run: '
-        "hookfast and the plain method, hand-written code or mmcv's loop in the same process; two "
+        "hookfast and the plain method, hand-written code or mmcv's loop in the same process, as the "
+        "median over the sample rounds of the ratio of two samples taken back to back; two "
         "implementations in different processes each divided by their own process's baseline first. "
         "Versions are CPython's. Measured for the record, with no target of their own: "
         + "; ".join(f"`{name}` ({why})" for name, why in FOR_THE_RECORD.items())
