@@ -211,9 +211,10 @@ def write_chart(data: dict[str, Any], path: Path) -> bool:
     )
     settings = documents[0]["settings"]
     figure_.suptitle(
-        f"hookfast {data['hookfast']}: the ratios of the project's targets, compiled backend, "
-        f"CPython {', '.join(document['label'] for document in documents)} "
-        f"(min of {settings['samples']} samples{', --quick' if settings['quick'] else ''})",
+        f"hookfast {data['hookfast']}, compiled backend, CPython "
+        f"{', '.join(document['label'] for document in documents)}: the ratios of its targets "
+        f"({settings['samples']} samples per case, ratios are the median of the rounds"
+        f"{'; --quick, not a measurement' if settings['quick'] else ''})",
         fontsize=11,
         x=0.01,
         ha="left",
