@@ -1,14 +1,19 @@
 """The benchmark report, ``hookfast-bench`` (or ``python -m hookfast.bench``), and its scenarios.
 
-- :mod:`~hookfast.bench.scenarios`: the SPEC §8 scenarios, built as timeable cases for every
+- :mod:`~hookfast.bench.targets`: the project's performance targets, one table (the report checks
+  it, ``docs/performance.md`` shows it);
+- :mod:`~hookfast.bench.scenarios`: the scenarios, built as timeable cases for every
   implementation (with :mod:`~hookfast.bench.cases`, :mod:`~hookfast.bench.receivers` and
-  :mod:`~hookfast.bench.builders`; the runner scenarios' cases in
-  :mod:`~hookfast.bench.runner_cases`); also used by ``benchmarks/`` and ``scripts/``;
+  :mod:`~hookfast.bench.builders`; the async and runner scenarios' cases in
+  :mod:`~hookfast.bench.async_cases` and :mod:`~hookfast.bench.runner_cases`); also used by
+  ``benchmarks/`` and ``scripts/``;
 - :mod:`~hookfast.bench.worker`: times one implementation's cases in its own process;
 - :mod:`~hookfast.bench.collect`: runs the workers, times ``import hookfast``;
-- :mod:`~hookfast.bench.compare`: the ratios, and SPEC §8's targets checked against them;
-- :mod:`~hookfast.bench.report` and :mod:`~hookfast.bench.output`: the printed tables, the JSON
-  and the chart;
+- :mod:`~hookfast.bench.compare`: the ratios, and the targets checked against them;
+- :mod:`~hookfast.bench.measure`: one interpreter's measurement as one document;
+- :mod:`~hookfast.bench.pythons`: the same in other interpreters (``--python``);
+- :mod:`~hookfast.bench.report` and :mod:`~hookfast.bench.output`: the printed report, the
+  Markdown tables, the JSON and the chart;
 - :mod:`~hookfast.bench.cli`: the command line and :func:`main`.
 """
 

@@ -91,10 +91,10 @@ def _build_hooked(
     with api_context as api:
         hooked = receiver(scenario.receiver, api.slot, api.support_hooks)
     # Bound outside the block: only declaring the slots depends on the backend selected.
-    hooks = []
+    bindings = []  # (class bound on, hook)
     for number, (_, callback) in enumerate(callbacks(scenario.hooks)):
         target = hooked.classes[number] if scenario.receiver == "deep" else hooked.classes[0]
-        hooks.append(target.m.bind(api.hook(callback)))
+        bindings.append((target, target.m.bind(api.hook(callback))))
     runs = method_runs(hooked.codes)
     not_run: dict[str, CodeType] = {}
     if scenario.hooked:
@@ -102,10 +102,15 @@ def _build_hooked(
     else:
         not_run = {label: code for label, (code, _) in expected_runs(scenario.hooks).items()}
     if scenario.state == "disabled":
-        for bound in hooks:
+        for _, bound in bindings:
             bound.disable()
     elif scenario.state == "suspended":
         hooked.classes[0].m.suspend_hooks()
+    elif scenario.state == "unbound":
+        if not hasattr(hooked.classes[0].m, "unbind"):  # onETL 0.17 cannot unbind a hook
+            raise Unavailable(f"{implementation} has no unbind: no equivalent of {scenario.name!r}")
+        for target, bound in bindings:
+            target.m.unbind(bound)
     return Case(
         scenario.name,
         implementation,

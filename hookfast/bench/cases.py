@@ -1,4 +1,4 @@
-"""What is measured: :class:`Scenario` and :class:`Target` records, and a :class:`Case` to time.
+"""What is measured: :class:`Scenario` records, and a :class:`Case` to time.
 
 A :class:`Case` is one scenario x implementation as a statement to time, with its correctness check.
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from types import CodeType, FrameType
     from typing import Any, Callable
 
-__all__ = ["Case", "Scenario", "Target", "Unavailable"]
+__all__ = ["Case", "Scenario", "Unavailable"]
 
 
 class Unavailable(Exception):
@@ -96,29 +96,10 @@ class Case:
 
 
 @dataclass(frozen=True)
-class Target:
-    """A SPEC §8 limit on one ratio of the report (see :mod:`hookfast.bench.compare`).
-
-    Attributes:
-        label: what the report prints; ``{scenario}`` and ``{backend}`` are filled in.
-        ratio: the row of the comparison table: ``to_plain``, ``to_hand``, ``vs_cython`` or
-            ``vs_naive`` (runner scenarios: how many times faster than the seed's naive loop).
-        implementation: whose ratio; None for the hookfast backend measured (``cython``, else
-            ``python`` when the compiled one did not run at all).
-        limit: the bound.
-        at_most: True if the ratio must be at most ``limit``, False if at least.
-    """
-
-    label: str
-    ratio: str
-    implementation: str | None
-    limit: float
-    at_most: bool
-
-
-@dataclass(frozen=True)
 class Scenario:
-    """One SPEC §8 scenario: a slot scenario, or a runner scenario (receiver ``runner``).
+    """One benchmark scenario: a slot scenario, or a runner scenario (receiver ``runner``).
+
+    Its targets are in :data:`hookfast.bench.targets.TARGETS`, which names the scenarios.
 
     Attributes:
         name: the name the report, the JSON and ``--scenarios`` use.
@@ -126,11 +107,9 @@ class Scenario:
             ``runner``: an mmcv-style runner (built in :mod:`hookfast.bench.runner_cases`).
         hooks: the kinds of the hooks bound (``function``, ``generator``, ``context``), in order;
             for a runner, the point each registered hook overrides, in registration order.
-        state: ``never bound``, ``enabled``, ``disabled`` (every hook) or ``suspended`` (the slot);
-            ``registered`` for a runner.
+        state: ``never bound``, ``enabled``, ``disabled`` (every hook), ``suspended`` (the slot) or
+            ``unbound`` (every hook bound, then unbound); ``registered`` for a runner.
         description: one line saying what the scenario measures.
-        targets: the SPEC §8 targets of this scenario alone, checked before the cross-implementation
-            ones that apply to every slot scenario.
         point: for a runner, the point ``call_hook`` calls; None for a slot.
     """
 
@@ -139,7 +118,6 @@ class Scenario:
     hooks: tuple[str, ...]
     state: str
     description: str
-    targets: tuple[Target, ...] = ()
     point: str | None = None
 
     @property

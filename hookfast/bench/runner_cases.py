@@ -5,7 +5,7 @@ entry of ``scenario.hooks``, each a :class:`hookfast.runner.Hook` subclass overr
 (directly: none overrides the generic ``before_epoch`` & co of ``scenario.point``), then calls
 ``scenario.point``. Implementations:
 
-- ``naive``: :class:`NaiveRunner`, the seed's (mmcv's) ``register_hook`` and ``call_hook`` loop
+- ``naive``: :class:`NaiveRunner`, mmcv's ``register_hook`` and ``call_hook`` loop
   ``for hook in self._hooks: getattr(hook, fn_name)(self)``: every hook is called, and those that
   do not override the point run ``Hook``'s defaults (which forward to ``after_iter`` & co);
 - ``hand``: the overriding hooks' methods called directly (``hook_1.after_train_iter(runner)``),
@@ -109,13 +109,13 @@ _BODIES: dict[str, tuple[Callable[[Any, Any], None], ...]] = {
 
 
 class NaiveRunner:
-    """The seed's runner: mmcv's ``register_hook`` and ``call_hook``, as written there."""
+    """mmcv's runner: its ``register_hook`` and ``call_hook``, as mmcv writes them."""
 
     def __init__(self) -> None:
         self._hooks: list[Any] = []
 
     def register_hook(self, hook: Any, priority: Any = "NORMAL") -> None:
-        """Register a hook into the hook list (the seed's code, ``Hook`` from :mod:`hookfast.runner`)."""
+        """Register a hook into the hook list (mmcv's code, ``Hook`` from :mod:`hookfast.runner`)."""
         from hookfast.runner import Hook, get_priority
 
         assert isinstance(hook, Hook)
@@ -134,7 +134,7 @@ class NaiveRunner:
             self._hooks.insert(0, hook)
 
     def call_hook(self, fn_name: str) -> None:
-        """The seed's loop: every hook's method at ``fn_name``, defaults included."""
+        """mmcv's loop: every hook's method at ``fn_name``, defaults included."""
         for hook in self._hooks:
             getattr(hook, fn_name)(self)
 
@@ -183,7 +183,7 @@ def _runs(
             runs[body.__name__] = (body.__code__, count + 1)
         else:
             not_run[body.__name__] = body.__code__
-    # Hook's defaults at the point (and the one it forwards to): the seed's loop runs them for
+    # Hook's defaults at the point (and the one it forwards to): mmcv's loop runs them for
     # every hook not overriding the point, hookfast never
     others = sum(overridden != point for overridden in scenario.hooks)
     for name in (point, _FORWARDS.get(point)):
@@ -255,7 +255,7 @@ def build(scenario: Scenario, implementation: str) -> Case:
 
 
 def build_naive(scenario: Scenario, implementation: str) -> Case:
-    """The ``naive`` builder of the slot scenarios: the seed's runner loop is a runner baseline only."""
+    """The ``naive`` builder of the slot scenarios: mmcv's runner loop is a runner baseline only."""
     raise Unavailable(
         "the naive loop is the runner scenarios' baseline: the slot scenarios have no equivalent"
     )

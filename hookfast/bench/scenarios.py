@@ -1,4 +1,4 @@
-"""The benchmark scenarios (SPEC §8), shared by ``benchmarks/``, ``scripts/`` and ``hookfast-bench``.
+"""The benchmark scenarios, shared by ``benchmarks/``, ``scripts/`` and ``hookfast-bench``.
 
 :func:`build` returns a :class:`~hookfast.bench.cases.Case` for one scenario and one implementation:
 
@@ -11,8 +11,7 @@
 - ``pluggy``: ``pm.hook.m(x=1)`` with as many hookimpls as the scenario has hooks (one of them a
   ``wrapper=True`` impl in ``five_hooks``). pluggy has no "original method", so none is called: this
   favours pluggy, never hookfast;
-- ``naive``: the runner scenarios' baseline, the seed's (mmcv's) ``call_hook`` loop; no slot
-  scenario has it.
+- ``naive``: the runner scenarios' baseline, mmcv's ``call_hook`` loop; no slot scenario has it.
 
 The runner scenarios (``runner_*``, receiver ``runner``) time ``runner.call_hook(point)`` of
 :mod:`hookfast.runner` against ``naive`` and ``hand`` (the overriding hooks' methods called
@@ -20,15 +19,16 @@ directly); they are built in :mod:`hookfast.bench.runner_cases`, and ``plain``, 
 ``pluggy`` have no equivalent.
 
 A scenario is one :class:`Scenario` line in :data:`_DEFINITIONS`: the receiver's shape (built in
-:mod:`hookfast.bench.receivers`), the hook kinds bound to it, their state, and the SPEC §8 targets
-of its own. A new shape or hook kind is added there and in :mod:`~hookfast.bench.receivers`; a new
-implementation is a builder in :mod:`~hookfast.bench.builders` and a line in :data:`_BUILDERS`.
+:mod:`hookfast.bench.receivers`), the hook kinds bound to it and their state; the targets checked
+on it are in :data:`hookfast.bench.targets.TARGETS`. A new shape or hook kind is added there and in
+:mod:`~hookfast.bench.receivers`; a new implementation is a builder in
+:mod:`~hookfast.bench.builders` and a line in :data:`_BUILDERS`.
 """
 
 from __future__ import annotations
 
 from hookfast.bench import async_cases, builders, runner_cases
-from hookfast.bench.cases import Case, Scenario, Target, Unavailable
+from hookfast.bench.cases import Case, Scenario, Unavailable
 
 TYPE_CHECKING = False  # typing costs ~3 ms at import; annotations are strings anyway
 if TYPE_CHECKING:
@@ -36,35 +36,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASELINES",
-    "HOOKED_SCENARIOS",
     "HOOKFAST_BACKENDS",
     "IMPLEMENTATIONS",
     "SCENARIOS",
     "Case",
     "Scenario",
-    "Target",
     "Unavailable",
     "build",
     "describe",
     "get",
 ]
 
-
-# The scenario-specific targets; None: the hookfast backend measured.
-_COSTS_PLAIN = Target("{scenario}, {backend} <= 1.02x plain", "to_plain", None, 1.02, at_most=True)
-_ONE_HOOK = Target("1 hook, {backend} <= 1.5x hand", "to_hand", None, 1.5, at_most=True)
-_FIVE_HOOKS = (
-    Target("5 hooks, {backend} <= 1.3x hand", "to_hand", None, 1.3, at_most=True),
-    Target("5 hooks, pluggy >= 5x slower", "vs_cython", "pluggy", 5.0, at_most=False),
-)
-
-_RUNNER_5X = Target("runner, {backend} >= 5x faster than naive", "vs_naive", None, 5.0, at_most=False)
-_RUNNER_15X = Target("runner, {backend} >= 15x faster than naive", "vs_naive", None, 15.0, at_most=False)
-_RUNNER_HAND = Target("runner, {backend} <= 1.3x hand", "to_hand", None, 1.3, at_most=True)
-
-_ASYNC_PLAIN = Target("async, 0 hooks, {backend} <= 1.10x plain", "to_plain", None, 1.10, at_most=True)
-_ASYNC_ONE = Target("async, 1 hook, {backend} <= 1.5x hand", "to_hand", None, 1.5, at_most=True)
-_ASYNC_FIVE = Target("async, 5 mixed hooks, {backend} <= 2.0x hand", "to_hand", None, 2.0, at_most=True)
 
 #: The runner's 10 hooks: the point each overrides (3 ``after_train_iter``, 7 others), in turn.
 _TEN_HOOKS = (
@@ -90,7 +72,13 @@ _DEFINITIONS = {
             hooks=(),
             state="never bound",
             description="slot never bound: should cost the plain method",
-            targets=(_COSTS_PLAIN,),
+        ),
+        Scenario(
+            "unbound",
+            receiver="method",
+            hooks=("function", "function"),
+            state="unbound",
+            description="2 hooks bound, then both unbound (Cls.m.unbind(hook))",
         ),
         Scenario(
             "disabled",
@@ -98,7 +86,6 @@ _DEFINITIONS = {
             hooks=("function", "function"),
             state="disabled",
             description="2 hooks bound, then both disabled (hook.disable())",
-            targets=(_COSTS_PLAIN,),
         ),
         Scenario(
             "suspended",
@@ -106,7 +93,6 @@ _DEFINITIONS = {
             hooks=("function", "function"),
             state="suspended",
             description="2 hooks bound and enabled, slot suspended (Cls.m.suspend_hooks())",
-            targets=(_COSTS_PLAIN,),
         ),
         Scenario(
             "one_hook",
@@ -114,7 +100,6 @@ _DEFINITIONS = {
             hooks=("function",),
             state="enabled",
             description="1 function hook returning None",
-            targets=(_ONE_HOOK,),
         ),
         Scenario(
             "five_hooks",
@@ -122,7 +107,6 @@ _DEFINITIONS = {
             hooks=("function", "function", "function", "generator", "context"),
             state="enabled",
             description="3 function hooks, 1 generator (bare yield), 1 context-manager class",
-            targets=_FIVE_HOOKS,
         ),
         Scenario(
             "classmethod_one_hook",
@@ -130,7 +114,6 @@ _DEFINITIONS = {
             hooks=("function",),
             state="enabled",
             description="@slot @classmethod called on the class, 1 function hook",
-            targets=(_ONE_HOOK,),
         ),
         Scenario(
             "deep_one_hook",
@@ -138,7 +121,6 @@ _DEFINITIONS = {
             hooks=("function", "function", "function"),
             state="enabled",
             description="Base/Mid/Leaf, Leaf redeclares the slot and calls super(); 1 hook bound per level",
-            targets=(_ONE_HOOK,),
         ),
         Scenario(
             "held_one_hook",
@@ -146,7 +128,6 @@ _DEFINITIONS = {
             hooks=("function",),
             state="enabled",
             description="1 function hook, called through a bound method taken before the hook was bound",
-            targets=(),  # measured for the record: SPEC §8 sets no target of its own for it
         ),
         Scenario(
             "async_no_hooks",
@@ -154,7 +135,6 @@ _DEFINITIONS = {
             hooks=(),
             state="never bound",
             description="async slot never bound, awaited: should cost the plain async method",
-            targets=(_ASYNC_PLAIN,),
         ),
         Scenario(
             "async_one_hook",
@@ -162,7 +142,6 @@ _DEFINITIONS = {
             hooks=("function",),
             state="enabled",
             description="async slot, 1 sync function hook returning None",
-            targets=(_ASYNC_ONE,),
         ),
         Scenario(
             "async_one_async_hook",
@@ -170,7 +149,6 @@ _DEFINITIONS = {
             hooks=("async_function",),
             state="enabled",
             description="async slot, 1 async def hook returning None",
-            targets=(_ASYNC_ONE,),
         ),
         Scenario(
             "async_five_mixed",
@@ -178,7 +156,6 @@ _DEFINITIONS = {
             hooks=("function", "async_function", "function_2", "async_generator", "async_context"),
             state="enabled",
             description="async slot: 2 sync functions, 1 async def, 1 async generator, 1 async context class",
-            targets=(_ASYNC_FIVE,),
         ),
         Scenario(
             "runner_3_of_10",
@@ -186,7 +163,6 @@ _DEFINITIONS = {
             hooks=_TEN_HOOKS,
             state="registered",
             description="runner.call_hook('after_train_iter'), 10 hooks registered, 3 override the point",
-            targets=(_RUNNER_5X,),
             point="after_train_iter",
         ),
         Scenario(
@@ -195,7 +171,6 @@ _DEFINITIONS = {
             hooks=_TEN_HOOKS,
             state="registered",
             description="runner.call_hook('before_val_epoch'), the same 10 hooks, none overrides the point",
-            targets=(_RUNNER_15X,),
             point="before_val_epoch",
         ),
         Scenario(
@@ -204,7 +179,6 @@ _DEFINITIONS = {
             hooks=("after_train_iter",),
             state="registered",
             description="runner.call_hook('after_train_iter'), 1 hook registered, overriding the point",
-            targets=(_RUNNER_HAND,),
             point="after_train_iter",
         ),
     )
@@ -212,9 +186,6 @@ _DEFINITIONS = {
 
 #: Scenario names, in report order.
 SCENARIOS = tuple(_DEFINITIONS)
-
-#: Scenarios where hooks actually run.
-HOOKED_SCENARIOS = tuple(name for name, scenario in _DEFINITIONS.items() if scenario.hooked)
 
 #: Implementation name -> builder of the slot scenarios, baselines first (the report's column order).
 _BUILDERS: dict[str, Callable[[Scenario, str], Case]] = {

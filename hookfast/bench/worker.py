@@ -1,9 +1,9 @@
 """The measuring side: time one implementation's cases, plus the baselines, in this process.
 
 Timing is timeit-style: each case's statement runs inline in a compiled loop, calibrated to about
-``sample_time`` per sample; samples of all the worker's cases are interleaved round by round, and the
-minimum is kept. :mod:`hookfast.bench.collect` runs each worker in its own subprocess
-(``python -m hookfast.bench --worker NAME``).
+``sample_time`` per sample; samples of all the worker's cases are interleaved round by round, each
+round with freshly built cases, and the minimum is kept. :mod:`hookfast.bench.collect` runs each
+worker in its own subprocess (``python -m hookfast.bench --worker NAME``).
 """
 
 from __future__ import annotations
@@ -71,6 +71,16 @@ def _timers(
     return timers
 
 
+def _fresh(key: tuple[str, str], timer: timeit.Timer) -> timeit.Timer:
+    """A new instance of case ``key`` (built like the one checked), or ``timer`` for the empty loop."""
+    scenario, name = key
+    if scenario == "_loop":
+        return timer
+    case = scenarios.build(scenario, name)
+    case.check()  # treated as the first instance was
+    return timeit.Timer(case.stmt, globals=case.namespace)
+
+
 def run_worker(
     implementation: str, scenario_names: Sequence[str], samples: int, sample_time: float
 ) -> dict[str, Any]:
@@ -97,12 +107,21 @@ def run_worker(
     loops = {key: _calibrate(timer, sample_time) for key, timer in timers.items()}
     progress(f"{tag} calibrated {len(timers)} cases in {time.perf_counter() - started:.1f} s")
     measured: dict[tuple[str, str], list[float]] = {key: [] for key in timers}
-    order = list(timers)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key in timers:
+        groups.setdefault(key[0], []).append(key)
     rng = random.Random(0)
     for number in range(1, samples + 1):
-        rng.shuffle(order)  # interleaved, in a different order every round
-        for key in order:
-            measured[key].append(timers[key].timeit(loops[key]) / loops[key] * 1e9)
+        if number > 1:
+            # A fresh case (classes, hooks, timing loop) every round: on this kind of machine one
+            # instance of a case was seen running 35% slower in every sample while the other cases
+            # of the same rounds were not, which the minimum cannot correct.
+            timers = {key: _fresh(key, timer) for key, timer in timers.items()}
+        # Interleaved, in a different order every round; a scenario's implementations back to
+        # back, so that the two sides of a ratio see the same quiet moments of a shared machine.
+        for scenario in rng.sample(list(groups), len(groups)):
+            for key in rng.sample(groups[scenario], len(groups[scenario])):
+                measured[key].append(timers[key].timeit(loops[key]) / loops[key] * 1e9)
         if number == samples or number % 5 == 0:
             progress(f"{tag} sample {number}/{samples} ({time.perf_counter() - started:.1f} s)")
 
