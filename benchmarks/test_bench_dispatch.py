@@ -1,4 +1,4 @@
-"""pytest-benchmark suite: every SPEC §8 scenario x implementation, grouped by scenario.
+"""pytest-benchmark suite: every dispatch scenario x implementation, grouped by scenario.
 
 Skipped by default (``--benchmark-skip`` in pyproject's addopts); run with
 ``pytest benchmarks --benchmark-only``. Each group compares one scenario across ``plain``, ``hand``

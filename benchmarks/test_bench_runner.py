@@ -2,7 +2,7 @@
 
 Skipped by default (``--benchmark-skip`` in pyproject's addopts); run with
 ``pytest benchmarks --benchmark-only``. Each group compares ``runner.call_hook(point)`` across the
-seed's ``naive`` loop (``for hook in self._hooks: getattr(hook, fn_name)(self)``), ``hand`` (the
+mmcv's own ``naive`` loop (``for hook in self._hooks: getattr(hook, fn_name)(self)``), ``hand`` (the
 overriding hooks' methods called directly), and hookfast's ``python`` and ``cython`` backends;
 a backend that is not built is skipped. As in ``test_bench_dispatch.py``, pytest-benchmark adds the
 same ~20-30 ns of Python call to every implementation; ``hookfast-bench`` is the reference report.
