@@ -514,7 +514,10 @@ class _Builder:
     def rebuild(self, runner: Any, fn_name: str, hooks: list[Any]) -> Any:
         """The plan for ``hooks`` as they are now, in the middle of a pass over them."""
         plan = _build(self.backend, hooks, fn_name)
-        _keep(runner, fn_name, plan)
+        # Whether an own point is a point is decided when a pass starts (by start), from the hooks
+        # then: a plan built mid-pass for a list where none has it must not pass for decided.
+        if not plan.own or any(_declares(type(hook), fn_name) for hook in hooks):
+            _keep(runner, fn_name, plan)
         return plan
 
     def renew(self, runner: Any, plan: Any, fn_name: str, hooks: list[Any], index: int) -> Any:

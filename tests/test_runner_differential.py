@@ -968,6 +968,16 @@ REGRESSIONS: dict[str, Program] = {
         ),
         runner="derived",
     ),
+    # The only hook that has an own point removes itself during a pass at that point: the plan
+    # built for the rest of the pass must not make the point a point at the next pass, where none
+    # of the hooks has it any more (mmcv's loop: AttributeError at the first hook).
+    "own_point_whose_only_hook_removed_itself": Program(
+        classes=(ClassSpec(-1, (NEVER("before_run"),)), ClassSpec(0, (NEVER("before_run"),), mixin=0)),
+        hooks=(2, 1, 1),
+        initial=((0, "NORMAL"), (1, "NORMAL"), (2, "NORMAL")),
+        ops=(("call", "on_batch", "pos"), ("call", "on_batch", "pos"), ("call", "on_end", "pos")),
+        mixins=((acts("on_batch", "unregister", 0),),),
+    ),
 }
 
 
