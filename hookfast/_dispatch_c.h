@@ -7,6 +7,23 @@
 
 #include <Python.h>
 
+/* The exception being handled where this is called (sys.exc_info()[1]) or None, a new reference:
+   read from the thread state, where Python-level code would call sys.exc_info(). */
+static PyObject *hookfast_handled_exception(void) {
+#if PY_VERSION_HEX >= 0x030B0000
+    PyObject *handled = PyErr_GetHandledException();
+#else
+    PyObject *type, *handled, *traceback;
+    PyErr_GetExcInfo(&type, &handled, &traceback);
+    Py_XDECREF(type);
+    Py_XDECREF(traceback);
+#endif
+    if (handled == NULL) {
+        Py_RETURN_NONE;
+    }
+    return handled;
+}
+
 /* Returns -1 with the exception already set: lets Cython code propagate a C-API error. */
 static int hookfast_propagate(void) { return -1; }
 

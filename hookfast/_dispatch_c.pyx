@@ -59,6 +59,7 @@ cdef extern from "_dispatch_c.h":
     int hookfast_propagate() except -1
     int hookfast_install_code(object func, object code, object closure) except -1
     int hookfast_restores_versions()
+    object hookfast_handled_exception()
 
 # The kinds of ``hookfast._kinds`` as C variables: compared on the call path like an enum.
 cdef int RESULT_NONE = _kinds.RESULT_NONE
@@ -424,6 +425,13 @@ async def _exit_context_async(context, exc):
     return bool(await type(context).__aexit__(context, type(exc), exc, exc.__traceback__))
 
 
+cdef inline object _handled_exception():
+    """The exception being handled where this is called (``sys.exc_info()[1]``)."""
+    # --- only in this twin: the thread state, read in C (the Python twin calls sys.exc_info()) ---
+    return hookfast_handled_exception()
+    # --- end of only in this twin ---
+
+
 cdef _fix_exception_context(object new_exc, object old_exc, object frame_exc):
     # As in contextlib.ExitStack: make the chain look as if the contexts were nested `with`s.
     while True:
@@ -454,10 +462,11 @@ cdef bint unwind(list contexts, object exc, object tracer, bint pending_raise=Fa
     ``pending_raise``, ``exc`` was raised by an exit before these (on the way out of a call that
     succeeded): it is raised at the end unless one of these exits suppresses it.
     """
-    # The exception being handled where the contexts are exited: ``exc`` itself when unwinding
-    # from an error, nothing otherwise (ExitStack reads sys.exc_info(); this avoids that call).
-    cdef object frame_exc = None if pending_raise else exc
     cdef bint received = exc is not None and not pending_raise
+    # The exception being handled where the contexts are exited, which ExitStack reads from
+    # sys.exc_info(): ``exc`` when unwinding from an error, else whatever the slot's caller is
+    # handling (a call made in an except block, or from another call's exit).
+    cdef object frame_exc = exc if received else _handled_exception()
     cdef bint suppressed = False
     cdef bint exit_suppresses
     for hook_call, context in reversed(contexts):
@@ -490,8 +499,8 @@ cdef object _coroutine_raised(object exc):
 
 async def unwind_async(list contexts, exc, tracer, pending_raise=False):
     """:func:`unwind` for an async slot: ``contextlib.AsyncExitStack``'s rules."""
-    frame_exc = None if pending_raise else exc
     received = exc is not None and not pending_raise
+    frame_exc = exc if received else _handled_exception()
     suppressed = False
     for hook_call, context, is_async in reversed(contexts):
         try:
@@ -1369,14 +1378,14 @@ def exits_failed(exc, result, list remaining):
 
     Returns ``result`` if one of them suppresses it, as :func:`unwind` does for a call.
     """
-    _fix_exception_context(exc, None, None)
+    _fix_exception_context(exc, None, _handled_exception())
     unwind(remaining or [], exc, None, True)
     return result
 
 
 async def exits_failed_async(exc, result, list remaining):
     """:func:`exits_failed` for an async slot."""
-    _fix_exception_context(exc, None, None)
+    _fix_exception_context(exc, None, _handled_exception())
     await unwind_async(remaining or [], exc, None, True)
     return result
 

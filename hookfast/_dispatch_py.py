@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextvars
 import operator
+import sys
 import threading
 from collections.abc import AsyncGenerator, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, suppress
@@ -453,6 +454,13 @@ async def _exit_context_async(context: Any, exc: BaseException | None) -> bool:
     return bool(await type(context).__aexit__(context, type(exc), exc, exc.__traceback__))
 
 
+def _handled_exception() -> BaseException | None:
+    """The exception being handled where this is called (``sys.exc_info()[1]``)."""
+    # --- only in this twin: sys.exc_info() (the compiled twin reads the thread state in C) ---
+    return sys.exc_info()[1]
+    # --- end of only in this twin ---
+
+
 def _fix_exception_context(new_exc: BaseException, old_exc: BaseException | None, frame_exc: Any) -> None:
     # As in contextlib.ExitStack: make the chain look as if the contexts were nested `with`s.
     while True:
@@ -488,10 +496,11 @@ def unwind(
     ``pending_raise``, ``exc`` was raised by an exit before these (on the way out of a call that
     succeeded): it is raised at the end unless one of these exits suppresses it.
     """
-    # The exception being handled where the contexts are exited: ``exc`` itself when unwinding
-    # from an error, nothing otherwise (ExitStack reads sys.exc_info(); this avoids that call).
-    frame_exc = None if pending_raise else exc
     received = exc is not None and not pending_raise
+    # The exception being handled where the contexts are exited, which ExitStack reads from
+    # sys.exc_info(): ``exc`` when unwinding from an error, else whatever the slot's caller is
+    # handling (a call made in an except block, or from another call's exit).
+    frame_exc = exc if received else _handled_exception()
     suppressed = False
     for hook_call, context in reversed(contexts):
         try:
@@ -528,8 +537,8 @@ async def unwind_async(
     pending_raise: bool = False,
 ) -> bool:
     """:func:`unwind` for an async slot: ``contextlib.AsyncExitStack``'s rules."""
-    frame_exc = None if pending_raise else exc
     received = exc is not None and not pending_raise
+    frame_exc = exc if received else _handled_exception()
     suppressed = False
     for hook_call, context, is_async in reversed(contexts):
         try:
@@ -1273,14 +1282,14 @@ def exits_failed(exc: BaseException, result: Any, remaining: list[Any] | None) -
 
     Returns ``result`` if one of them suppresses it, as :func:`unwind` does for a call.
     """
-    _fix_exception_context(exc, None, None)
+    _fix_exception_context(exc, None, _handled_exception())
     unwind(remaining or [], exc, None, True)
     return result
 
 
 async def exits_failed_async(exc: BaseException, result: Any, remaining: list[Any] | None) -> Any:
     """:func:`exits_failed` for an async slot."""
-    _fix_exception_context(exc, None, None)
+    _fix_exception_context(exc, None, _handled_exception())
     await unwind_async(remaining or [], exc, None, True)
     return result
 

@@ -2121,3 +2121,55 @@ def test_exit_receives_type_value_and_traceback_of_method_exception():
         Service().run()
     assert info.value is error
     assert seen == [(ValueError, error, True)]
+
+
+@pytest.mark.parametrize("signature", ["same", "star"], ids=["generated", "dispatcher"])
+def test_an_exit_failing_in_a_call_made_while_an_exception_is_handled_chains_as_exitstack(signature):
+    """A slot called inside an ``except`` block (or from another call's exit): an exit that raises
+    gets no ``__context__`` from the exception being handled there, as ``contextlib.ExitStack``
+    (onETL's unwinding) strips it."""
+
+    class FailingExit:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            raise RuntimeError("the exit failed")
+
+    @support_hooks
+    class Job:
+        @slot
+        def run(self, x):
+            return x
+
+    if signature == "same":
+
+        @hook
+        class Hooked(FailingExit):
+            def __init__(self, job, x):
+                pass
+
+    else:
+
+        @hook
+        class Hooked(FailingExit):
+            def __init__(self, *args, **kwargs):
+                pass
+
+    Job.run.bind(Hooked)
+    assert Job.run.__hooks__.call_path == ("generated" if signature == "same" else "dispatcher")
+
+    def raised_while_handling(call):
+        try:
+            raise ValueError("being handled")
+        except ValueError:
+            with pytest.raises(RuntimeError, match="the exit failed") as raised:
+                call()
+        return raised.value
+
+    def reference():
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(FailingExit())
+
+    assert raised_while_handling(reference).__context__ is None
+    assert raised_while_handling(lambda: Job().run(1)).__context__ is None
