@@ -50,6 +50,7 @@ __all__ = [
     "GATE",
     "CodePlan",
     "Param",
+    "PlanFlag",
     "SlotState",
     "binds_like_slot",
     "hook_kind",
@@ -135,7 +136,7 @@ def _set_open(open_: bool) -> None:
         return
     GATE.open = open_
     for state in list(_states):
-        state.version = -1 if open_ else state.current
+        state.plan.stale = open_
 
 
 class _LevelCache(dict):  # type: ignore[type-arg]
@@ -168,28 +169,44 @@ def watch_logging(logger: Any, notice_enabled: Callable[[], bool]) -> dict[int, 
     return replacement
 
 
-class SlotState:
-    """A slot's plan version, read by async code that may run long after it was created.
+class PlanFlag:
+    """Whether the async code of one plan must take the general path: read at a coroutine's start.
 
-    A coroutine made by a call runs later; its code compares the version it was generated for with
-    the slot's ``version`` and takes the general path if they differ: when hooks changed in between,
-    and while the gate is open (``version`` is then -1), so that one comparison is all it pays.
+    Each plan of an async slot has its own flag, a constant of its code. A coroutine runs long after
+    the call that made it, so its code asks its plan's flag, one attribute read: ``stale`` is set
+    for good when a newer plan replaces this one (hooks changed in between), and for as long as the
+    gate is open (tracing, NOTICE logging, scoped skips).
     """
 
-    __slots__ = ("__weakref__", "current", "version")
+    __slots__ = ("stale",)
+
+    def __init__(self, stale: bool) -> None:
+        self.stale = stale
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # An unpickled plan is never current: its coroutines take the general path.
+        return (PlanFlag, (True,))
+
+    def __repr__(self) -> str:
+        return f"<hookfast plan flag {'stale' if self.stale else 'current'}>"
+
+
+class SlotState:
+    """An async slot's current plan flag (see :class:`PlanFlag`); kept current under the gate lock."""
+
+    __slots__ = ("__weakref__", "plan")
 
     def __init__(self) -> None:
-        #: the version of the slot's current code
-        self.current = 0
-        self.version = 0
+        #: the flag of the slot's current code
+        self.plan = PlanFlag(False)
         _states.add(self)
 
-    def advance(self) -> int:
-        """A new plan: its version, which the code compares with :attr:`version`."""
+    def advance(self) -> PlanFlag:
+        """A new plan: outdates the coroutines made under the previous one; returns the new flag."""
         with _gate_lock:
-            self.current += 1
-            self.version = -1 if GATE.open else self.current
-            return self.current
+            self.plan.stale = True
+            self.plan = PlanFlag(GATE.open)
+            return self.plan
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_stale_state, ())
@@ -198,7 +215,7 @@ class SlotState:
 def _stale_state() -> SlotState:
     # An unpickled plan is never current: its coroutines take the general path.
     state = SlotState()
-    state.current = state.version = -1
+    state.plan.stale = True
     return state
 
 
@@ -811,8 +828,8 @@ def _emit_async(
     quick_name: str | None = None,
 ) -> None:
     """The body of a generated async slot function (or the prologue of an inline one)."""
-    # one check: the state's version is -1 while the gate is open (see SlotState)
-    out.add(f"if {_marker('STATE')}.version != {_marker('VERSION')}:")
+    # one check: the plan's flag is set once a newer plan replaced it, or while the gate is open
+    out.add(f"if {_marker('PLAN')}.stale:")
     with out.indent():
         # a coroutine made under an older plan (or the gate open): parameters left at their
         # defaults are passed as left out (see stale_arguments)
@@ -1332,8 +1349,8 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
         return Installation("dispatcher", declaration.trampoline_code(), original_closure, closes)
     is_async = declaration.is_async
     # Every new plan outdates the coroutines made under the previous one, whatever path it takes
-    # (the general path included): their code compares its version with the slot's.
-    version = declaration.state.advance() if is_async else 0
+    # (the general path included): their code reads its plan's flag.
+    plan_flag = declaration.state.advance() if is_async else None
     if not calls and not is_async:
         return Installation("plain", original, original_closure, False)
     function = declaration.function
@@ -1354,8 +1371,7 @@ def plan_slot(declaration: Any, calls: tuple[Any, ...]) -> Installation:
     constants[_key("DECLREF")] = declaration.reference
     dispatcher = declaration.dispatcher
     if is_async:
-        constants[_key("STATE")] = declaration.state
-        constants[_key("VERSION")] = version
+        constants[_key("PLAN")] = plan_flag
     in_hierarchy = dispatcher.in_hierarchy and receiver
     method_names = [hook_call.method_name for hook_call in calls]
     named = {

@@ -134,3 +134,78 @@ def test_a_main_module_class_pickled_by_value_runs_its_hooks_in_a_fresh_process(
         "result 10",
         backend,
     ]
+
+
+ASYNC_DUMP = """
+import sys
+import cloudpickle
+import hookfast
+from hookfast import hook, slot, support_hooks
+
+@support_hooks
+class Service:
+    @slot
+    async def run(self, x):
+        print("body", x)
+        return x * 2
+
+{hook}
+
+if {bound!r}:
+    Service.run.bind(hook(on_run))
+assert Service.run.__hooks__.call_path == {path!r}, Service.run.__hooks__.call_path
+objects = {{"instance": Service(), "class": Service}}
+with open(sys.argv[1], "wb") as file:
+    file.write(cloudpickle.dumps(objects[{which!r}]))
+print(hookfast.BACKEND)
+"""
+
+ASYNC_LOAD = """
+import asyncio
+import pickle
+import sys
+import hookfast
+from hookfast import hook
+
+with open(sys.argv[1], "rb") as file:
+    loaded = pickle.load(file)
+service = loaded() if {which!r} == "class" else loaded
+cls = type(service)
+
+async def main():
+    print("result", await service.run(3))
+    made_before = service.run(4)  # runs the hooks in force when it starts, not when it was made
+    if {bound!r}:
+        hookfast.stop_all_hooks()
+    else:
+        cls.run.bind(hook(lambda obj, x: print("late hook", x)))
+    print("result", await made_before)
+
+asyncio.run(main())
+print(hookfast.BACKEND)
+"""
+
+
+@pytest.mark.parametrize("which", ["instance", "class"])
+@pytest.mark.parametrize("path", ["plain", *HOOKS])
+@pytest.mark.parametrize("backend", ["cython", "python"])
+def test_an_async_slot_pickled_by_value_runs_the_hooks_in_force_when_its_coroutine_starts(
+    backend: str, path: str, which: str, tmp_path: Path
+) -> None:
+    if backend not in _dispatch.available():
+        if os.environ.get("HOOKFAST_REQUIRE_EXTENSION"):
+            pytest.fail("HOOKFAST_REQUIRE_EXTENSION is set but the compiled backend is not importable")
+        pytest.skip("the compiled backend is not built (pure-Python install)")
+    bound = path != "plain"
+    hook_source = textwrap.dedent(HOOKS[path]) if bound else ""
+    dump = tmp_path / "dump.py"
+    dump.write_text(ASYNC_DUMP.format(hook=hook_source, bound=bound, path=path, which=which))
+    load = tmp_path / "load.py"
+    load.write_text(ASYNC_LOAD.format(which=which, bound=bound))
+    pickled = tmp_path / "object.pkl"
+    assert _run(dump, pickled, backend, tmp_path).split() == [backend]
+    lines = _run(load, pickled, backend, tmp_path).splitlines()
+    first = ["hook 3", "body 3", "result 6"] if bound else ["body 3", "result 6"]
+    # the coroutine made before the change follows it: hooks stopped, or the one bound since
+    second = ["body 4", "result 8"] if bound else ["late hook 4", "body 4", "result 8"]
+    assert lines == [*first, *second, backend]
