@@ -1180,8 +1180,12 @@ def plan_names(source: list[str], count: int) -> list[str]:
 def handle_prelude(names: list[str], call: _Call, is_async: bool) -> list[str]:
     """Statements that fetch a plan's objects through its weak handle (pure-Python backend).
 
-    The handle is dead once a newer plan replaced this code: the call then starts again.
+    The handle is dead once a newer plan replaced this code: the call then starts again. Async
+    code that needs none of the plan's objects (an async slot with no hook) fetches nothing: the
+    plan's flag, read next, already sends a coroutine of a replaced plan to the general path.
     """
+    if is_async and not names:
+        return []
     redo = f"{_marker('REDO')}({_marker('DECLREF')}, {call.positional}, {call.keywords})"
     lines = [
         f"_hf_plan = {_marker('HANDLE')}()",
