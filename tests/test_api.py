@@ -41,6 +41,45 @@ def test_all_contains_the_base_names() -> None:
         assert hasattr(hookfast, name), name
 
 
+#: the public names whose module ``import hookfast`` leaves for their first use
+ON_FIRST_USE = {
+    "hookfast.introspection": ("HookPlan", "PlannedHook", "check_hooks", "hooks_for"),
+    "hookfast.plugins": ("auto_import_plugins", "import_plugins"),
+    "hookfast.tracing": ("TracedCall", "TracedHook", "trace"),
+}
+
+
+def test_import_leaves_introspection_plugins_and_tracing_for_their_first_use() -> None:
+    program = (
+        "import sys, hookfast\n"
+        f"modules = {sorted(ON_FIRST_USE)!r}\n"
+        "print(*[name in sys.modules for name in modules])\n"
+        "from hookfast import trace, check_hooks, import_plugins\n"
+        "print(*[name in sys.modules for name in modules])\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HOOKFAST_")}
+    env["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    with tempfile.TemporaryDirectory() as neutral:  # not the project root: the source tree is not on the path
+        completed = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=neutral, check=False
+        )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split("\n")[:2] == ["False False False", "True True True"]
+
+
+@pytest.mark.parametrize("module_name", sorted(ON_FIRST_USE))
+def test_a_name_used_first_is_its_module_s_object_and_listed(module_name: str) -> None:
+    import importlib
+
+    module = importlib.import_module(module_name)
+    for name in ON_FIRST_USE[module_name]:
+        assert name in hookfast.__all__
+        assert name in dir(hookfast)
+        assert getattr(hookfast, name) is getattr(module, name)
+    with pytest.raises(AttributeError, match="module 'hookfast' has no attribute 'tracee'"):
+        hookfast.tracee  # type: ignore[attr-defined]  # noqa: B018
+
+
 def test_star_import_gives_spec_names() -> None:
     namespace: dict[str, object] = {}
     exec("from hookfast import *", namespace)
