@@ -106,23 +106,30 @@ def _run(script: Path, argument: Path, backend: str, cwd: Path) -> str:
     return completed.stdout
 
 
+def _pickle_in_one_process_load_in_another(backend: str, dump: str, load: str, tmp_path: Path) -> list[str]:
+    """Run the script ``dump`` (it pickles to its argument), then ``load`` in a fresh process; the
+    lines ``load`` printed. Skips a backend that is not built (fails if it must be)."""
+    if backend not in _dispatch.available():
+        if os.environ.get("HOOKFAST_REQUIRE_EXTENSION"):
+            pytest.fail("HOOKFAST_REQUIRE_EXTENSION is set but the compiled backend is not importable")
+        pytest.skip("the compiled backend is not built (pure-Python install)")
+    dump_path = tmp_path / "dump.py"
+    dump_path.write_text(dump)
+    load_path = tmp_path / "load.py"
+    load_path.write_text(load)
+    pickled = tmp_path / "object.pkl"
+    assert _run(dump_path, pickled, backend, tmp_path).split() == [backend]
+    return _run(load_path, pickled, backend, tmp_path).splitlines()
+
+
 @pytest.mark.parametrize("which", OBJECTS)
 @pytest.mark.parametrize("path", list(HOOKS))
 @pytest.mark.parametrize("backend", ["cython", "python"])
 def test_a_main_module_class_pickled_by_value_runs_its_hooks_in_a_fresh_process(
     backend: str, path: str, which: str, tmp_path: Path
 ) -> None:
-    if backend not in _dispatch.available():
-        if os.environ.get("HOOKFAST_REQUIRE_EXTENSION"):
-            pytest.fail("HOOKFAST_REQUIRE_EXTENSION is set but the compiled backend is not importable")
-        pytest.skip("the compiled backend is not built (pure-Python install)")
-    dump = tmp_path / "dump.py"
-    dump.write_text(DUMP.format(hook=textwrap.dedent(HOOKS[path]), path=path, which=which))
-    load = tmp_path / "load.py"
-    load.write_text(LOAD.format(which=which))
-    pickled = tmp_path / "object.pkl"
-    assert _run(dump, pickled, backend, tmp_path).split() == [backend]
-    lines = _run(load, pickled, backend, tmp_path).splitlines()
+    dump = DUMP.format(hook=textwrap.dedent(HOOKS[path]), path=path, which=which)
+    lines = _pickle_in_one_process_load_in_another(backend, dump, LOAD.format(which=which), tmp_path)
     assert lines == [
         "hook 3",
         "body 3",
@@ -192,19 +199,11 @@ print(hookfast.BACKEND)
 def test_an_async_slot_pickled_by_value_runs_the_hooks_in_force_when_its_coroutine_starts(
     backend: str, path: str, which: str, tmp_path: Path
 ) -> None:
-    if backend not in _dispatch.available():
-        if os.environ.get("HOOKFAST_REQUIRE_EXTENSION"):
-            pytest.fail("HOOKFAST_REQUIRE_EXTENSION is set but the compiled backend is not importable")
-        pytest.skip("the compiled backend is not built (pure-Python install)")
     bound = path != "plain"
     hook_source = textwrap.dedent(HOOKS[path]) if bound else ""
-    dump = tmp_path / "dump.py"
-    dump.write_text(ASYNC_DUMP.format(hook=hook_source, bound=bound, path=path, which=which))
-    load = tmp_path / "load.py"
-    load.write_text(ASYNC_LOAD.format(which=which, bound=bound))
-    pickled = tmp_path / "object.pkl"
-    assert _run(dump, pickled, backend, tmp_path).split() == [backend]
-    lines = _run(load, pickled, backend, tmp_path).splitlines()
+    dump = ASYNC_DUMP.format(hook=hook_source, bound=bound, path=path, which=which)
+    load = ASYNC_LOAD.format(which=which, bound=bound)
+    lines = _pickle_in_one_process_load_in_another(backend, dump, load, tmp_path)
     first = ["hook 3", "body 3", "result 6"] if bound else ["body 3", "result 6"]
     # the coroutine made before the change follows it: hooks stopped, or the one bound since
     second = ["body 4", "result 8"] if bound else ["late hook 4", "body 4", "result 8"]
